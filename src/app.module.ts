@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './infra/database/database.module';
+import { RedisModule } from './infra/redis/redis.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { ProducerGroupsModule } from './producer-groups/producer-groups.module';
+import { TopicsModule } from './topics/topics.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        ObservabilityModule,
+        AuthModule,
+        TopicsModule,
+        ProducerGroupsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { PageQuery } from '../common/pagination';
+import { ParseIdPipe } from '../common/validation/parse-uuid.pipe';
+import { CreateApiKeyDto } from './api-key.dto';
+import { ApiKeysService } from './api-keys.service';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('v1/admin/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  /** Creates a key; the token is in this response only. */
+  @Post()
+  create(@Body() dto: CreateApiKeyDto) {
+    return this.apiKeys.create(dto);
+  }
+
+  @Get()
+  list(@Query() query: PageQuery) {
+    return this.apiKeys.list(query);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  revoke(@Param('id', ParseIdPipe) id: string) {
+    return this.apiKeys.revoke(id);
+  }
+}

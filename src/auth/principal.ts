@@ -1,0 +1,44 @@
+import { ApiError } from '../common/errors/api-error';
+import type { ApiKeyRole } from './api-key.entity';
+
+/** A grant list entry of "*" allows every name. */
+const allows = (grants: readonly string[], name: string) => grants.includes('*') || grants.includes(name);
+
+/** Who is calling, and what their token lets them touch (SPEC §3). */
+export class Principal {
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly role: ApiKeyRole,
+    readonly topics: readonly string[] = [],
+    readonly producerGroups: readonly string[] = [],
+    readonly consumerGroups: readonly string[] = [],
+  ) {}
+
+  get isAdmin(): boolean {
+    return this.role === 'admin';
+  }
+
+  /** How verdicts by this caller are recorded in `resolvedBy`. */
+  get operatorLabel(): string {
+    return `operator:${this.name}`;
+  }
+
+  assertTopic(topic: string): void {
+    if (!this.isAdmin && !(this.role === 'producer' && allows(this.topics, topic))) {
+      throw ApiError.forbidden(`this token may not publish to topic '${topic}'`);
+    }
+  }
+
+  assertProducerGroup(group: string): void {
+    if (!this.isAdmin && !(this.role === 'producer' && allows(this.producerGroups, group))) {
+      throw ApiError.forbidden(`this token may not act for producer group '${group}'`);
+    }
+  }
+
+  assertConsumerGroup(group: string): void {
+    if (!this.isAdmin && !(this.role === 'consumer' && allows(this.consumerGroups, group))) {
+      throw ApiError.forbidden(`this token may not consume for consumer group '${group}'`);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// Domain errors carry a machine-readable code (SPEC §3); the exception filter renders them.
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  Unauthorized = 'unauthorized',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  MethodNotAllowed = 'method_not_allowed',
+  Conflict = 'conflict',
+  UnsupportedMediaType = 'unsupported_media_type',
+  IdempotencyKeyReused = 'idempotency_key_reused',
+  PayloadTooLarge = 'payload_too_large',
+  InternalError = 'internal_error',
+  Unavailable = 'service_unavailable',
+}
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.MethodNotAllowed]: 405,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.IdempotencyKeyReused]: 422,
+  [ErrorCode.InternalError]: 500,
+  [ErrorCode.Unavailable]: 503,
+};
+
+export interface ErrorDetail {
+  field?: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+
+  static validation(message: string, details: ErrorDetail[] = []) {
+    return new ApiError(ErrorCode.ValidationFailed, message, details);
+  }
+  static notFound(what: string) {
+    return new ApiError(ErrorCode.NotFound, `${what} not found`);
+  }
+  static conflict(message: string) {
+    return new ApiError(ErrorCode.Conflict, message);
+  }
+  static forbidden(message: string) {
+    return new ApiError(ErrorCode.Forbidden, message);
+  }
+  static unauthorized(message: string) {
+    return new ApiError(ErrorCode.Unauthorized, message);
+  }
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details: ErrorDetail[];
+}
+
+export function errorBody(error: ApiError): ErrorBody {
+  return { statusCode: error.status, error: error.code, message: error.message, details: error.details };
+}

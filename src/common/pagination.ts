@@ -1,0 +1,52 @@
+// Cursor pagination (SPEC §3): `{items, nextCursor}`, `?limit=` up to 500, opaque cursors.
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiError } from './errors/api-error';
+
+export class PageQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** Encodes the sort key of the last row returned. */
+export function encodeCursor(key: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(key) &&
+      key.length === arity &&
+      key.every((v) => ['string', 'number'].includes(typeof v))
+    ) {
+      return key as (string | number)[];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw ApiError.validation('cursor is not valid', [
+    { field: 'cursor', message: 'not a cursor from this API' },
+  ]);
+}
+
+/** Builds a page from `limit + 1` fetched rows. */
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => (string | number)[],
+  map: (row: R) => T,
+): Page<T> {
+  const items = rows.slice(0, limit);
+  const more = rows.length > limit;
+  return { items: items.map(map), nextCursor: more ? encodeCursor(keyOf(items[items.length - 1])) : null };
+}

@@ -1,0 +1,139 @@
+// Typed, validated service configuration read once from the environment (SPEC §2).
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ArrayNotEmpty,
+} from 'class-validator';
+import { resolve } from 'node:path';
+
+export const SERVICE_ROLES = ['api', 'checkback', 'dispatch', 'push', 'maintenance'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : value;
+
+/** Raw environment shape; field names are the env var names. */
+class Environment {
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+  @IsOptional() @IsString() HOST = '0.0.0.0';
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+  @IsOptional() @IsString() TXMSG_DATA_DIR = '.txmsg';
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'TXMSG_ADMIN_TOKEN must be at least 16 characters' })
+  TXMSG_ADMIN_TOKEN?: string;
+  @IsOptional()
+  @Transform(toList)
+  @ArrayNotEmpty({ message: 'TXMSG_ROLES must name at least one role' })
+  @IsIn(SERVICE_ROLES, {
+    each: true,
+    message: `TXMSG_ROLES entries must be among: ${SERVICE_ROLES.join(', ')}`,
+  })
+  TXMSG_ROLES: ServiceRole[] = [...SERVICE_ROLES];
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) TXMSG_MAX_BODY_BYTES =
+    1024 * 1024;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365 * 10) TXMSG_RETENTION_HOURS = 72;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'TXMSG_REDIS_PREFIX must match [A-Za-z0-9_.-]{1,64}' })
+  TXMSG_REDIS_PREFIX = 'txmsg';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500) TXMSG_DB_POOL_SIZE = 20;
+  @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}
+
+const ENV_NAMES = [
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'TXMSG_DATA_DIR',
+  'TXMSG_ADMIN_TOKEN',
+  'TXMSG_ROLES',
+  'TXMSG_MAX_BODY_BYTES',
+  'TXMSG_RETENTION_HOURS',
+  'TXMSG_REDIS_PREFIX',
+  'TXMSG_DB_POOL_SIZE',
+  'LOG_LEVEL',
+] as const satisfies readonly (keyof Environment)[];
+
+export class ConfigError extends Error {}
+
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Set when Postgres is external; undefined means "start the embedded one". */
+  readonly databaseUrl?: string;
+  /** Set when Redis is external; undefined means "start a local redis-server". */
+  readonly redisUrl?: string;
+  readonly dataDir: string;
+  readonly adminToken?: string;
+  readonly roles: ReadonlySet<ServiceRole>;
+  readonly maxBodyBytes: number;
+  readonly retentionHours: number;
+  readonly redisPrefix: string;
+  readonly dbPoolSize: number;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+
+  constructor(env: Environment) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.databaseUrl = env.DATABASE_URL || undefined;
+    this.redisUrl = env.REDIS_URL || undefined;
+    this.dataDir = resolve(env.TXMSG_DATA_DIR);
+    this.adminToken = env.TXMSG_ADMIN_TOKEN || undefined;
+    this.roles = new Set(env.TXMSG_ROLES);
+    this.maxBodyBytes = env.TXMSG_MAX_BODY_BYTES;
+    this.retentionHours = env.TXMSG_RETENTION_HOURS;
+    this.redisPrefix = env.TXMSG_REDIS_PREFIX;
+    this.dbPoolSize = env.TXMSG_DB_POOL_SIZE;
+    this.logLevel = env.LOG_LEVEL;
+  }
+
+  hasRole(role: ServiceRole): boolean {
+    return this.roles.has(role);
+  }
+
+  /** Returns a copy with the URLs of locally started Postgres/Redis filled in. */
+  withServices(urls: { databaseUrl: string; redisUrl: string; adminToken?: string }): AppConfig {
+    return Object.assign(Object.create(AppConfig.prototype) as AppConfig, this, urls);
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError listing every problem. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(
+    ENV_NAMES.filter((name) => source[name] !== undefined && source[name] !== '').map((name) => [
+      name,
+      source[name],
+    ]),
+  );
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: true });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((error) =>
+      Object.values(error.constraints ?? {}).map((text) => `  - ${error.property}: ${text}`),
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return new AppConfig(env);
+}

@@ -1,0 +1,46 @@
+// Builds the HTTP application: Fastify adapter, global filter and pipe, metrics, OpenAPI docs.
+import type { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { ApiError, ErrorCode, errorBody } from './common/errors/api-error';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { apiValidationPipe } from './common/validation/api-validation.pipe';
+import type { AppConfig } from './config/app-config';
+import { instrumentHttp } from './observability/metrics';
+
+export async function createHttpApp(
+  config: AppConfig,
+  logger: LoggerService,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger,
+    bufferLogs: true,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: any other body type is 415 unsupported_media_type rather than a string to validate.
+  fastify.removeContentTypeParser('text/plain');
+  if (!config.hasRole('api')) {
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (!request.url.startsWith('/v1/')) return done();
+      const error = new ApiError(ErrorCode.Unavailable, 'this instance does not serve the API (TXMSG_ROLES)');
+      void reply.status(error.status).send(errorBody(error));
+    });
+  }
+  instrumentHttp(fastify);
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalPipes(apiValidationPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('txmsg')
+      .setDescription('Transactional messaging: half messages, check-back, topics, consumer groups, delivery')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

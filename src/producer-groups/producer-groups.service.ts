@@ -1,0 +1,68 @@
+// Producer groups: who answers check-backs for a set of transactions, and how often to ask (SPEC §4).
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/errors/api-error';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination';
+import { generateWebhookSecret } from '../common/signing/webhook-secret';
+import {
+  PRODUCER_GROUP_DEFAULTS,
+  toProducerGroupView,
+  type ProducerGroupView,
+  type PutProducerGroupDto,
+} from './producer-group.dto';
+import type { ProducerGroup } from './producer-group.entity';
+import { ProducerGroupsRepository, type CheckbackHealth } from './producer-groups.repository';
+
+const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+
+@Injectable()
+export class ProducerGroupsService {
+  constructor(private readonly groups: ProducerGroupsRepository) {}
+
+  /** Creates (returning the secret, once) or replaces the config of a group. */
+  async put(
+    name: string,
+    dto: PutProducerGroupDto,
+  ): Promise<{ group: ProducerGroupView & { secret?: string }; created: boolean }> {
+    const config = { ...PRODUCER_GROUP_DEFAULTS, ...dto };
+    if (config.maxCheckIntervalSeconds < config.checkIntervalSeconds) {
+      throw ApiError.validation('maxCheckIntervalSeconds must be at least checkIntervalSeconds', [
+        { field: 'maxCheckIntervalSeconds', message: 'must be >= checkIntervalSeconds' },
+      ]);
+    }
+    const { group, created } = await this.groups.upsert(name, config, generateWebhookSecret());
+    const view = toProducerGroupView(group);
+    return { group: created ? { ...view, secret: group.secret } : view, created };
+  }
+
+  async get(name: string): Promise<ProducerGroupView & { checkbackHealth: CheckbackHealth }> {
+    const group = await this.require(name);
+    return { ...toProducerGroupView(group), checkbackHealth: await this.groups.checkbackHealth(name) };
+  }
+
+  async list(query: PageQuery): Promise<Page<ProducerGroupView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const [after] = decodeCursor(query.cursor, 1) ?? [];
+    const rows = await this.groups.list(limit + 1, after as string | undefined);
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.name],
+      (row) => toProducerGroupView(row),
+    );
+  }
+
+  async rotateSecret(
+    name: string,
+  ): Promise<{ name: string; secret: string; previousSecretExpiresAt: string }> {
+    const expires = new Date(Date.now() + ROTATION_OVERLAP_MS);
+    const group = await this.groups.rotateSecret(name, generateWebhookSecret(), expires);
+    if (!group) throw ApiError.notFound(`producer group '${name}'`);
+    return { name, secret: group.secret, previousSecretExpiresAt: expires.toISOString() };
+  }
+
+  async require(name: string): Promise<ProducerGroup> {
+    const group = await this.groups.findByName(name);
+    if (!group) throw ApiError.notFound(`producer group '${name}'`);
+    return group;
+  }
+}

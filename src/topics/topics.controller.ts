@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { PageQuery } from '../common/pagination';
+import { ParseNamePipe } from '../common/validation/names';
+import { PutTopicDto } from './topic.dto';
+import { TopicsService } from './topics.service';
+
+@ApiTags('topics')
+@ApiBearerAuth()
+@Controller('v1/topics')
+export class TopicsController {
+  constructor(private readonly topics: TopicsService) {}
+
+  /** Creates (201) or replaces (200) a topic. */
+  @Put(':topic')
+  async put(
+    @Param('topic', ParseNamePipe) name: string,
+    @Body() dto: PutTopicDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { topic, created } = await this.topics.put(name, dto);
+    reply.status(created ? 201 : 200);
+    return topic;
+  }
+
+  @Get()
+  list(@Query() query: PageQuery) {
+    return this.topics.list(query);
+  }
+
+  @Get(':topic')
+  get(@Param('topic', ParseNamePipe) name: string) {
+    return this.topics.get(name);
+  }
+
+  @Delete(':topic')
+  @HttpCode(204)
+  delete(@Param('topic', ParseNamePipe) name: string) {
+    return this.topics.delete(name);
+  }
+}

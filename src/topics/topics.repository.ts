@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Topic } from './topic.entity';
+
+export interface TopicCounts {
+  messages: { prepared: number; committed: number; rolledBack: number };
+  consumerGroups: number;
+}
+
+@Injectable()
+export class TopicsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private manager(manager?: EntityManager) {
+    return manager ?? this.dataSource.manager;
+  }
+
+  findByName(name: string, manager?: EntityManager): Promise<Topic | null> {
+    return this.manager(manager).getRepository(Topic).findOneBy({ name });
+  }
+
+  /** Creates or replaces; `created` tells which (xmax = 0 only for a freshly inserted row). */
+  async upsert(
+    name: string,
+    description: string,
+    manager?: EntityManager,
+  ): Promise<{ topic: Topic; created: boolean }> {
+    const rows: (Record<string, unknown> & { created: boolean })[] = await this.manager(manager).query(
+      `INSERT INTO topics (name, description) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, updated_at = now()
+       RETURNING name, description, created_at, updated_at, (xmax = 0) AS created`,
+      [name, description],
+    );
+    const row = rows[0];
+    const topic = Object.assign(new Topic(), {
+      name: row.name,
+      description: row.description,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
+    return { topic, created: row.created };
+  }
+
+  list(limit: number, afterName?: string, manager?: EntityManager): Promise<Topic[]> {
+    const query = this.manager(manager)
+      .getRepository(Topic)
+      .createQueryBuilder('t')
+      .orderBy('t.name', 'ASC')
+      .limit(limit);
+    if (afterName !== undefined) query.where('t.name > :afterName', { afterName });
+    return query.getMany();
+  }
+
+  async counts(name: string, manager?: EntityManager): Promise<TopicCounts> {
+    const [row]: Record<string, string>[] = await this.manager(manager).query(
+      `SELECT
+         (SELECT count(*) FROM messages WHERE topic = $1 AND state = 'PREPARED') AS prepared,
+         (SELECT count(*) FROM messages WHERE topic = $1 AND state = 'COMMITTED') AS committed,
+         (SELECT count(*) FROM messages WHERE topic = $1 AND state = 'ROLLED_BACK') AS rolled_back,
+         (SELECT count(*) FROM consumer_groups WHERE topic = $1) AS consumer_groups`,
+      [name],
+    );
+    return {
+      messages: {
+        prepared: Number(row.prepared),
+        committed: Number(row.committed),
+        rolledBack: Number(row.rolled_back),
+      },
+      consumerGroups: Number(row.consumer_groups),
+    };
+  }
+
+  /**
+   * Deletes the topic unless a consumer group subscribes to it. Locks the topic row first so a
+   * group created concurrently either lands before (and blocks the delete) or fails after.
+   */
+  async deleteUnlessSubscribed(name: string): Promise<'deleted' | 'missing' | 'subscribed'> {
+    return this.dataSource.transaction(async (manager) => {
+      const found: unknown[] = await manager.query(`SELECT 1 FROM topics WHERE name = $1 FOR UPDATE`, [name]);
+      if (found.length === 0) return 'missing';
+      const groups: unknown[] = await manager.query(
+        `SELECT 1 FROM consumer_groups WHERE topic = $1 LIMIT 1`,
+        [name],
+      );
+      if (groups.length > 0) return 'subscribed';
+      await manager.query(`DELETE FROM topics WHERE name = $1`, [name]);
+      return 'deleted';
+    });
+  }
+}

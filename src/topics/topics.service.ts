@@ -1,0 +1,42 @@
+// Topics: the names messages are published to (SPEC §4).
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/errors/api-error';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination';
+import { toTopicView, type PutTopicDto, type TopicView } from './topic.dto';
+import { TopicsRepository, type TopicCounts } from './topics.repository';
+
+@Injectable()
+export class TopicsService {
+  constructor(private readonly topics: TopicsRepository) {}
+
+  async put(name: string, dto: PutTopicDto): Promise<{ topic: TopicView; created: boolean }> {
+    const { topic, created } = await this.topics.upsert(name, dto.description ?? '');
+    return { topic: toTopicView(topic), created };
+  }
+
+  async get(name: string): Promise<TopicView & { counts: TopicCounts }> {
+    const topic = await this.topics.findByName(name);
+    if (!topic) throw ApiError.notFound(`topic '${name}'`);
+    return { ...toTopicView(topic), counts: await this.topics.counts(name) };
+  }
+
+  async list(query: PageQuery): Promise<Page<TopicView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const [after] = decodeCursor(query.cursor, 1) ?? [];
+    const rows = await this.topics.list(limit + 1, after as string | undefined);
+    return toPage(rows, limit, (row) => [row.name], toTopicView);
+  }
+
+  async delete(name: string): Promise<void> {
+    const outcome = await this.topics.deleteUnlessSubscribed(name);
+    if (outcome === 'missing') throw ApiError.notFound(`topic '${name}'`);
+    if (outcome === 'subscribed') {
+      throw ApiError.conflict(`topic '${name}' still has consumer groups; delete them first`);
+    }
+  }
+
+  /** For publishers: 404 when the topic does not exist (SPEC §4). */
+  async assertExists(name: string): Promise<void> {
+    if (!(await this.topics.findByName(name))) throw ApiError.notFound(`topic '${name}'`);
+  }
+}
