@@ -14,7 +14,7 @@ export async function createHttpApp(
   config: AppConfig,
   logger: LoggerService,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false });
+  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, maxParamLength: 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger,
     bufferLogs: true,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
 import { ApiKey } from './api-key.entity';
 
 @Injectable()
@@ -32,7 +33,8 @@ export class ApiKeysRepository {
 
   /** Marks the key revoked; returns its token hash, or null when there was no active key. */
   async revoke(id: string, manager?: EntityManager): Promise<string | null> {
-    const rows: { token_hash: string }[] = await (manager ?? this.dataSource.manager).query(
+    const rows = await queryRows<{ token_hash: string }>(
+      manager ?? this.dataSource,
       `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING token_hash`,
       [id],
     );

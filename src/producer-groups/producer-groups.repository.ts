@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
 import { ProducerGroup } from './producer-group.entity';
 
 export type ProducerGroupConfig = Pick<
@@ -40,7 +41,8 @@ export class ProducerGroupsRepository {
     config: ProducerGroupConfig,
     secret: string,
   ): Promise<{ group: ProducerGroup; created: boolean }> {
-    const rows: { created: boolean }[] = await this.dataSource.query(
+    const rows = await queryRows<{ created: boolean }>(
+      this.dataSource,
       `INSERT INTO producer_groups (name, checkback_url, checkback_timeout_ms, check_immunity_seconds,
          check_interval_seconds, max_check_interval_seconds, max_checks, secret)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -76,7 +78,8 @@ export class ProducerGroupsRepository {
 
   /** Makes `secret` current; the old one keeps signing until `previousExpiresAt`. */
   async rotateSecret(name: string, secret: string, previousExpiresAt: Date): Promise<ProducerGroup | null> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = await queryRows(
+      this.dataSource,
       `UPDATE producer_groups
          SET previous_secret = secret, previous_secret_expires_at = $3, secret = $2, updated_at = now()
        WHERE name = $1 RETURNING name`,
@@ -86,7 +89,8 @@ export class ProducerGroupsRepository {
   }
 
   async checkbackHealth(name: string): Promise<CheckbackHealth> {
-    const [stats]: Record<string, string | null>[] = await this.dataSource.query(
+    const [stats] = await queryRows<Record<string, string | null>>(
+      this.dataSource,
       `SELECT count(*) AS checks,
               count(*) FILTER (WHERE outcome <> 'ERROR') AS answered,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
@@ -95,12 +99,17 @@ export class ProducerGroupsRepository {
         WHERE producer_group = $1 AND at > now() - interval '24 hours'`,
       [name],
     );
-    const [lastError]: { at: Date; attempt: number; http_status: number | null; error: string | null }[] =
-      await this.dataSource.query(
-        `SELECT at, attempt, http_status, error FROM check_attempts
+    const [lastError] = await queryRows<{
+      at: Date;
+      attempt: number;
+      http_status: number | null;
+      error: string | null;
+    }>(
+      this.dataSource,
+      `SELECT at, attempt, http_status, error FROM check_attempts
           WHERE producer_group = $1 AND outcome = 'ERROR' ORDER BY at DESC LIMIT 1`,
-        [name],
-      );
+      [name],
+    );
     const checks = Number(stats.checks);
     return {
       checks24h: checks,

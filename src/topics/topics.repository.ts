@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
 import { Topic } from './topic.entity';
 
 export interface TopicCounts {
@@ -26,7 +27,8 @@ export class TopicsRepository {
     description: string,
     manager?: EntityManager,
   ): Promise<{ topic: Topic; created: boolean }> {
-    const rows: (Record<string, unknown> & { created: boolean })[] = await this.manager(manager).query(
+    const rows = await queryRows<Record<string, unknown> & { created: boolean }>(
+      this.manager(manager),
       `INSERT INTO topics (name, description) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, updated_at = now()
        RETURNING name, description, created_at, updated_at, (xmax = 0) AS created`,
@@ -53,7 +55,8 @@ export class TopicsRepository {
   }
 
   async counts(name: string, manager?: EntityManager): Promise<TopicCounts> {
-    const [row]: Record<string, string>[] = await this.manager(manager).query(
+    const [row] = await queryRows<Record<string, string>>(
+      this.manager(manager),
       `SELECT
          (SELECT count(*) FROM messages WHERE topic = $1 AND state = 'PREPARED') AS prepared,
          (SELECT count(*) FROM messages WHERE topic = $1 AND state = 'COMMITTED') AS committed,
@@ -77,14 +80,17 @@ export class TopicsRepository {
    */
   async deleteUnlessSubscribed(name: string): Promise<'deleted' | 'missing' | 'subscribed'> {
     return this.dataSource.transaction(async (manager) => {
-      const found: unknown[] = await manager.query(`SELECT 1 FROM topics WHERE name = $1 FOR UPDATE`, [name]);
+      const found: unknown[] = await queryRows(manager, `SELECT 1 FROM topics WHERE name = $1 FOR UPDATE`, [
+        name,
+      ]);
       if (found.length === 0) return 'missing';
-      const groups: unknown[] = await manager.query(
+      const groups: unknown[] = await queryRows(
+        manager,
         `SELECT 1 FROM consumer_groups WHERE topic = $1 LIMIT 1`,
         [name],
       );
       if (groups.length > 0) return 'subscribed';
-      await manager.query(`DELETE FROM topics WHERE name = $1`, [name]);
+      await queryRows(manager, `DELETE FROM topics WHERE name = $1`, [name]);
       return 'deleted';
     });
   }
