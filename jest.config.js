@@ -1,6 +1,7 @@
 // Unit specs live beside the code (src, *.spec.ts); e2e specs drive real service processes (test, *.e2e-spec.ts).
 module.exports = {
   testEnvironment: 'node',
+  setupFiles: ['reflect-metadata'],
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },

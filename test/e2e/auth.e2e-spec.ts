@@ -32,7 +32,11 @@ describe('auth: bearer tokens, API keys, roles and grants', () => {
   });
 
   it('is 401 with a malformed Authorization header', async () => {
-    expectError(await admin.get('/v1/topics', { token: null, headers: { authorization: 'Basic abc' } }), 401, 'unauthorized');
+    expectError(
+      await admin.get('/v1/topics', { token: null, headers: { authorization: 'Basic abc' } }),
+      401,
+      'unauthorized',
+    );
   });
 
   it('is 401 with an unknown token', async () => {
@@ -68,7 +72,12 @@ describe('auth: bearer tokens, API keys, roles and grants', () => {
   });
 
   it('is 403 forbidden when a producer key calls an admin endpoint', async () => {
-    const producer = await createKey({ name: 'orders-producer', role: 'producer', topics: ['orders'], producerGroups: ['orders-svc'] });
+    const producer = await createKey({
+      name: 'orders-producer',
+      role: 'producer',
+      topics: ['orders'],
+      producerGroups: ['orders-svc'],
+    });
     const client = admin.withToken(producer.token);
     expectError(await client.put('/v1/topics/sneaky'), 403, 'forbidden');
     expectError(await client.post('/v1/admin/api-keys', { name: 'x', role: 'admin' }), 403, 'forbidden');
@@ -77,7 +86,11 @@ describe('auth: bearer tokens, API keys, roles and grants', () => {
   });
 
   it('lets a producer read only the producer groups it is granted', async () => {
-    const producer = await createKey({ name: 'orders-only', role: 'producer', producerGroups: ['orders-svc'] });
+    const producer = await createKey({
+      name: 'orders-only',
+      role: 'producer',
+      producerGroups: ['orders-svc'],
+    });
     const client = admin.withToken(producer.token);
     expect((await client.get('/v1/producer-groups/orders-svc')).status).toBe(200);
     expectError(await client.get('/v1/producer-groups/billing-svc'), 403, 'forbidden');
@@ -89,8 +102,16 @@ describe('auth: bearer tokens, API keys, roles and grants', () => {
   });
 
   it('is 403 for a consumer key on producer endpoints', async () => {
-    const consumer = await createKey({ name: 'reader', role: 'consumer', consumerGroups: ['orders-readers'] });
-    expectError(await admin.withToken(consumer.token).get('/v1/producer-groups/orders-svc'), 403, 'forbidden');
+    const consumer = await createKey({
+      name: 'reader',
+      role: 'consumer',
+      consumerGroups: ['orders-readers'],
+    });
+    expectError(
+      await admin.withToken(consumer.token).get('/v1/producer-groups/orders-svc'),
+      403,
+      'forbidden',
+    );
   });
 
   it.each([

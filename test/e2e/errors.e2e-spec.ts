@@ -47,7 +47,11 @@ describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing
 
   it('is 400 validation_failed naming an unknown field', async () => {
     await unchanged(async () => {
-      const error = expectError(await http.put('/v1/topics/orders', { description: 'x', colour: 'red' }), 400, 'validation_failed');
+      const error = expectError(
+        await http.put('/v1/topics/orders', { description: 'x', colour: 'red' }),
+        400,
+        'validation_failed',
+      );
       expect(error.details).toContainEqual({ field: 'colour', message: 'unknown field colour' });
     });
   });
@@ -65,7 +69,9 @@ describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing
       await unchanged(async () => {
         expectError(await http.put(`/v1/topics/${encodeURIComponent(name)}`, {}), 400, 'validation_failed');
         expectError(
-          await http.put(`/v1/producer-groups/${encodeURIComponent(name)}`, { checkbackUrl: 'http://127.0.0.1:1/x' }),
+          await http.put(`/v1/producer-groups/${encodeURIComponent(name)}`, {
+            checkbackUrl: 'http://127.0.0.1:1/x',
+          }),
           400,
           'validation_failed',
         );

@@ -21,7 +21,9 @@ describe('producer groups (SPEC §4)', () => {
   });
 
   it('creates a group with the SPEC defaults and a whsec_ secret of 32 random bytes', async () => {
-    const created = await http.put('/v1/producer-groups/orders-svc', { checkbackUrl: 'http://127.0.0.1:8080/txmsg/check' });
+    const created = await http.put('/v1/producer-groups/orders-svc', {
+      checkbackUrl: 'http://127.0.0.1:8080/txmsg/check',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       name: 'orders-svc',
@@ -37,20 +39,29 @@ describe('producer groups (SPEC §4)', () => {
   });
 
   it('replaces the config on a second PUT (200), keeping the secret and not returning it', async () => {
-    const created = await http.put('/v1/producer-groups/replace-me', { checkbackUrl: 'https://example.test/check', maxChecks: 3 });
+    const created = await http.put('/v1/producer-groups/replace-me', {
+      checkbackUrl: 'https://example.test/check',
+      maxChecks: 3,
+    });
     const replaced = await http.put('/v1/producer-groups/replace-me', {
       checkbackUrl: 'https://example.test/v2/check',
       checkIntervalSeconds: 5,
     });
     expect(replaced.status).toBe(200);
     expect(replaced.body).not.toHaveProperty('secret');
-    expect(replaced.body).toMatchObject({ checkbackUrl: 'https://example.test/v2/check', checkIntervalSeconds: 5, maxChecks: 15 });
+    expect(replaced.body).toMatchObject({
+      checkbackUrl: 'https://example.test/v2/check',
+      checkIntervalSeconds: 5,
+      maxChecks: 15,
+    });
     const { rows } = await env.db.query(`SELECT secret FROM producer_groups WHERE name = 'replace-me'`);
     expect(rows[0].secret).toBe(created.body.secret);
   });
 
   it('rotates the secret: a new one is returned and the old one stays valid for 24 h', async () => {
-    const created = await http.put('/v1/producer-groups/rotating', { checkbackUrl: 'http://127.0.0.1:1/check' });
+    const created = await http.put('/v1/producer-groups/rotating', {
+      checkbackUrl: 'http://127.0.0.1:1/check',
+    });
     const rotated = await http.post('/v1/producer-groups/rotating/rotate-secret');
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).toMatch(SECRET);
@@ -58,7 +69,9 @@ describe('producer groups (SPEC §4)', () => {
     const overlapHours = (Date.parse(rotated.body.previousSecretExpiresAt) - Date.now()) / 3_600_000;
     expect(overlapHours).toBeGreaterThan(23.9);
     expect(overlapHours).toBeLessThanOrEqual(24);
-    const { rows } = await env.db.query(`SELECT secret, previous_secret FROM producer_groups WHERE name = 'rotating'`);
+    const { rows } = await env.db.query(
+      `SELECT secret, previous_secret FROM producer_groups WHERE name = 'rotating'`,
+    );
     expect(rows[0]).toEqual({ secret: rotated.body.secret, previous_secret: created.body.secret });
     const group = await http.get('/v1/producer-groups/rotating');
     expect(group.body.previousSecretExpiresAt).toBe(rotated.body.previousSecretExpiresAt);
@@ -73,7 +86,10 @@ describe('producer groups (SPEC §4)', () => {
   it('reports check-back health from the recorded check attempts', async () => {
     await http.put('/v1/producer-groups/health-svc', { checkbackUrl: 'http://127.0.0.1:1/check' });
     const txId = randomUUID();
-    await env.db.query(`INSERT INTO transactions (id, producer_group, state) VALUES ($1, 'health-svc', 'PREPARED')`, [txId]);
+    await env.db.query(
+      `INSERT INTO transactions (id, producer_group, state) VALUES ($1, 'health-svc', 'PREPARED')`,
+      [txId],
+    );
     const attempts: [string, number | null, number, string | null][] = [
       ['UNKNOWN', 200, 10, null],
       ['ERROR', 500, 20, 'HTTP 500'],
@@ -124,11 +140,18 @@ describe('producer groups (SPEC §4)', () => {
     [{ checkbackUrl: 'http://127.0.0.1/c', checkIntervalSeconds: 1.5 }, 'checkIntervalSeconds'],
     [{ checkbackUrl: 'http://127.0.0.1/c', maxChecks: 0 }, 'maxChecks'],
     [{ checkbackUrl: 'http://127.0.0.1/c', maxChecks: '3' }, 'maxChecks'],
-    [{ checkbackUrl: 'http://127.0.0.1/c', checkIntervalSeconds: 60, maxCheckIntervalSeconds: 30 }, 'maxCheckIntervalSeconds'],
+    [
+      { checkbackUrl: 'http://127.0.0.1/c', checkIntervalSeconds: 60, maxCheckIntervalSeconds: 30 },
+      'maxCheckIntervalSeconds',
+    ],
     [{ checkbackUrl: 'http://127.0.0.1/c', secret: 'whsec_mine' }, 'secret'],
   ])('rejects %j naming %s, and stores nothing', async (payload, field) => {
     const before = await countRows(env.db, 'producer_groups');
-    const error = expectError(await http.put('/v1/producer-groups/invalid-svc', payload), 400, 'validation_failed');
+    const error = expectError(
+      await http.put('/v1/producer-groups/invalid-svc', payload),
+      400,
+      'validation_failed',
+    );
     expect(error.details.map((detail) => detail.field)).toContain(field);
     expect(await countRows(env.db, 'producer_groups')).toBe(before);
   });

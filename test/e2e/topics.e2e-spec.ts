@@ -24,7 +24,11 @@ describe('topics (SPEC §4)', () => {
     expect(created.body).toMatchObject({ name: 'orders', description: 'order events' });
     const replaced = await http.put('/v1/topics/orders', { description: 'all order events' });
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ name: 'orders', description: 'all order events', createdAt: created.body.createdAt });
+    expect(replaced.body).toMatchObject({
+      name: 'orders',
+      description: 'all order events',
+      createdAt: created.body.createdAt,
+    });
     expect(await countRows(env.db, 'topics')).toBe(1);
   });
 
@@ -44,7 +48,10 @@ describe('topics (SPEC §4)', () => {
     await insertConsumerGroup(env, 'counted-readers', 'counted');
     const topic = await http.get('/v1/topics/counted');
     expect(topic.status).toBe(200);
-    expect(topic.body.counts).toEqual({ messages: { prepared: 1, committed: 2, rolledBack: 0 }, consumerGroups: 1 });
+    expect(topic.body.counts).toEqual({
+      messages: { prepared: 1, committed: 2, rolledBack: 0 },
+      consumerGroups: 1,
+    });
   });
 
   it('is 404 for an unknown topic', async () => {

@@ -1,0 +1,73 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe(loadConfig.name, () => {
+  it('applies the SPEC defaults to an empty environment', () => {
+    const sut = loadConfig({});
+    expect(sut).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      maxBodyBytes: 1024 * 1024,
+      retentionHours: 72,
+      logLevel: 'info',
+      redisPrefix: 'txmsg',
+    });
+    expect(sut.dataDir).toMatch(/\.txmsg$/);
+    expect([...sut.roles]).toEqual(['api', 'checkback', 'dispatch', 'push', 'maintenance']);
+  });
+
+  it('reads every variable', () => {
+    const sut = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://u:p@db:5432/txmsg',
+      REDIS_URL: 'redis://cache:6379/2',
+      TXMSG_DATA_DIR: '/var/lib/txmsg',
+      TXMSG_ADMIN_TOKEN: 'a-long-enough-admin-token',
+      TXMSG_ROLES: 'api, push',
+      TXMSG_MAX_BODY_BYTES: '2048',
+      TXMSG_RETENTION_HOURS: '24',
+      LOG_LEVEL: 'debug',
+    });
+    expect(sut).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://u:p@db:5432/txmsg',
+      redisUrl: 'redis://cache:6379/2',
+      dataDir: '/var/lib/txmsg',
+      adminToken: 'a-long-enough-admin-token',
+      maxBodyBytes: 2048,
+      retentionHours: 24,
+      logLevel: 'debug',
+    });
+    expect(sut.hasRole('push')).toBe(true);
+    expect(sut.hasRole('checkback')).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['TXMSG_ADMIN_TOKEN', 'short'],
+    ['TXMSG_ROLES', 'api,cooking'],
+    ['TXMSG_ROLES', ' , '],
+    ['TXMSG_MAX_BODY_BYTES', '-1'],
+    ['TXMSG_RETENTION_HOURS', '0'],
+    ['LOG_LEVEL', 'chatty'],
+  ])('rejects %s=%j with a message naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('reports every invalid variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(
+      /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
+    );
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
+  });
+});
