@@ -1,33 +1,27 @@
-import { startApp, type AppProcess } from '../support/app-process';
-import { expectError, HttpClient } from '../support/http-client';
-import { countRows, createTestEnv, type TestEnv } from '../support/test-env';
+import { expectError } from '../support/http-client';
+import { useService } from '../support/service-fixture';
+import { countRows } from '../support/test-env';
 
 const MAX_BODY = 4096;
 
 describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing', () => {
-  let env: TestEnv;
-  let app: AppProcess;
-  let http: HttpClient;
-
-  beforeAll(async () => {
-    env = await createTestEnv();
-    app = await startApp(env, { TXMSG_MAX_BODY_BYTES: String(MAX_BODY) });
-    http = new HttpClient(app.url, env.adminToken);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await env?.close();
-  });
+  const service = useService({ TXMSG_MAX_BODY_BYTES: String(MAX_BODY) });
 
   const unchanged = async (request: () => Promise<unknown>) => {
-    const before = [await countRows(env.db, 'topics'), await countRows(env.db, 'producer_groups')];
+    const before = [
+      await countRows(service.env.db, 'topics'),
+      await countRows(service.env.db, 'producer_groups'),
+    ];
     await request();
-    expect([await countRows(env.db, 'topics'), await countRows(env.db, 'producer_groups')]).toEqual(before);
+    expect([
+      await countRows(service.env.db, 'topics'),
+      await countRows(service.env.db, 'producer_groups'),
+    ]).toEqual(before);
   };
 
   it('is 400 validation_failed for malformed JSON', async () => {
     await unchanged(async () => {
-      const result = await http.request('PUT', '/v1/topics/orders', {
+      const result = await service.http.request('PUT', '/v1/topics/orders', {
         rawBody: '{"description": "x"',
         headers: { 'content-type': 'application/json' },
       });
@@ -37,7 +31,7 @@ describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing
 
   it('is 400 validation_failed for an empty JSON body where one is required', async () => {
     await unchanged(async () => {
-      const result = await http.request('PUT', '/v1/producer-groups/g1', {
+      const result = await service.http.request('PUT', '/v1/producer-groups/g1', {
         rawBody: '',
         headers: { 'content-type': 'application/json' },
       });
@@ -48,7 +42,7 @@ describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing
   it('is 400 validation_failed naming an unknown field', async () => {
     await unchanged(async () => {
       const error = expectError(
-        await http.put('/v1/topics/orders', { description: 'x', colour: 'red' }),
+        await service.http.put('/v1/topics/orders', { description: 'x', colour: 'red' }),
         400,
         'validation_failed',
       );
@@ -58,8 +52,8 @@ describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing
 
   it('is 400 validation_failed when the body is not a JSON object', async () => {
     await unchanged(async () => {
-      expectError(await http.put('/v1/topics/orders', [1, 2]), 400, 'validation_failed');
-      expectError(await http.put('/v1/topics/orders', 'text'), 400, 'validation_failed');
+      expectError(await service.http.put('/v1/topics/orders', [1, 2]), 400, 'validation_failed');
+      expectError(await service.http.put('/v1/topics/orders', 'text'), 400, 'validation_failed');
     });
   });
 
@@ -67,9 +61,13 @@ describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing
     'is 400 validation_failed for the bad name %j',
     async (name) => {
       await unchanged(async () => {
-        expectError(await http.put(`/v1/topics/${encodeURIComponent(name)}`, {}), 400, 'validation_failed');
         expectError(
-          await http.put(`/v1/producer-groups/${encodeURIComponent(name)}`, {
+          await service.http.put(`/v1/topics/${encodeURIComponent(name)}`, {}),
+          400,
+          'validation_failed',
+        );
+        expectError(
+          await service.http.put(`/v1/producer-groups/${encodeURIComponent(name)}`, {
             checkbackUrl: 'http://127.0.0.1:1/x',
           }),
           400,
@@ -82,20 +80,20 @@ describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing
   it('accepts names at the edge of the pattern', async () => {
     const longest = 'A' + 'b_.-9'.repeat(25) + 'z';
     expect(longest).toHaveLength(127);
-    expect((await http.put(`/v1/topics/${longest}`, {})).status).toBe(201);
-    expect((await http.put('/v1/topics/0', {})).status).toBe(201);
+    expect((await service.http.put(`/v1/topics/${longest}`, {})).status).toBe(201);
+    expect((await service.http.put('/v1/topics/0', {})).status).toBe(201);
   });
 
   it('is 413 payload_too_large above TXMSG_MAX_BODY_BYTES', async () => {
     await unchanged(async () => {
-      const result = await http.put('/v1/topics/big', { description: 'x'.repeat(MAX_BODY) });
+      const result = await service.http.put('/v1/topics/big', { description: 'x'.repeat(MAX_BODY) });
       expectError(result, 413, 'payload_too_large');
     });
   });
 
   it('is 415 unsupported_media_type for a non-JSON body', async () => {
     await unchanged(async () => {
-      const result = await http.request('PUT', '/v1/topics/plain', {
+      const result = await service.http.request('PUT', '/v1/topics/plain', {
         rawBody: 'description=x',
         headers: { 'content-type': 'text/plain' },
       });
@@ -104,14 +102,14 @@ describe('errors: every bad input is a 4xx in the SPEC shape and changes nothing
   });
 
   it('is 404 not_found in the SPEC shape for an unknown route', async () => {
-    expectError(await http.get('/v1/no-such-thing'), 404, 'not_found');
+    expectError(await service.http.get('/v1/no-such-thing'), 404, 'not_found');
   });
 
   it('is 400 for a bad limit or a forged cursor', async () => {
-    expectError(await http.get('/v1/topics?limit=0'), 400, 'validation_failed');
-    expectError(await http.get('/v1/topics?limit=501'), 400, 'validation_failed');
-    expectError(await http.get('/v1/topics?limit=ten'), 400, 'validation_failed');
-    expectError(await http.get('/v1/topics?cursor=bm90LWEtY3Vyc29y'), 400, 'validation_failed');
-    expectError(await http.get('/v1/topics?unknown=1'), 400, 'validation_failed');
+    expectError(await service.http.get('/v1/topics?limit=0'), 400, 'validation_failed');
+    expectError(await service.http.get('/v1/topics?limit=501'), 400, 'validation_failed');
+    expectError(await service.http.get('/v1/topics?limit=ten'), 400, 'validation_failed');
+    expectError(await service.http.get('/v1/topics?cursor=bm90LWEtY3Vyc29y'), 400, 'validation_failed');
+    expectError(await service.http.get('/v1/topics?unknown=1'), 400, 'validation_failed');
   });
 });
