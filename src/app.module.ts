@@ -7,6 +7,8 @@ import { RedisModule } from './infra/redis/redis.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProducerGroupsModule } from './producer-groups/producer-groups.module';
 import { TopicsModule } from './topics/topics.module';
+import { MessagesModule } from './messages/messages.module';
+import { TransactionsModule } from './transactions/transactions.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +23,8 @@ export class AppModule {
         AuthModule,
         TopicsModule,
         ProducerGroupsModule,
+        MessagesModule,
+        TransactionsModule,
       ],
     };
   }

@@ -44,6 +44,15 @@ export class TopicsRepository {
     return { topic, created: row.created };
   }
 
+  async existing(names: string[]): Promise<string[]> {
+    const rows = await queryRows<{ name: string }>(
+      this.dataSource,
+      `SELECT name FROM topics WHERE name = ANY($1)`,
+      [names],
+    );
+    return rows.map((row) => row.name);
+  }
+
   list(limit: number, afterName?: string, manager?: EntityManager): Promise<Topic[]> {
     const query = this.manager(manager)
       .getRepository(Topic)

@@ -35,8 +35,11 @@ export class TopicsService {
     }
   }
 
-  /** For publishers: 404 when the topic does not exist (SPEC §4). */
-  async assertExists(name: string): Promise<void> {
-    if (!(await this.topics.findByName(name))) throw ApiError.notFound(`topic '${name}'`);
+  /** For publishers: 404 naming the first topic that does not exist (SPEC §4). */
+  async assertExist(names: string[]): Promise<void> {
+    const unique = [...new Set(names)];
+    const found = new Set(await this.topics.existing(unique));
+    const missing = unique.find((name) => !found.has(name));
+    if (missing !== undefined) throw ApiError.notFound(`topic '${missing}'`);
   }
 }

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
+import type { NewMessage } from './message.dto';
+
+export interface MessageRow {
+  id: string;
+  topic: string;
+  transaction_id: string | null;
+  state: 'PREPARED' | 'COMMITTED' | 'ROLLED_BACK';
+  body: unknown;
+  key: string | null;
+  tag: string | null;
+  headers: Record<string, string>;
+  sharding_key: string | null;
+  delay_ms: number;
+  created_at: Date;
+  published_at: Date | null;
+  commit_seq: string | null;
+}
+
+/**
+ * Messages in Postgres. Inserts are one statement per request (unnest of arrays) however many
+ * messages it carries; commit order is a global sequence assigned in id order.
+ */
+@Injectable()
+export class MessagesRepository {
+  /** Inserts PREPARED messages of a transaction, or COMMITTED ones when `transactionId` is null. */
+  async insert(manager: EntityManager, messages: NewMessage[], transactionId: string | null): Promise<Date> {
+    const committed = transactionId === null;
+    const rows = await queryRows<{ published_at: Date | null }>(
+      manager,
+      `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
+                             published_at, commit_seq)
+       SELECT m.id, m.topic, $9::uuid, $10, m.body::json, m.key, m.tag, m.headers::jsonb, m.sharding_key, m.delay_ms,
+              CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN nextval('message_commit_seq') END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])
+              WITH ORDINALITY AS m(id, topic, body, key, tag, headers, sharding_key, delay_ms, n)
+        ORDER BY m.n
+       RETURNING published_at`,
+      [
+        messages.map((m) => m.id),
+        messages.map((m) => m.topic),
+        messages.map((m) => JSON.stringify(m.body)),
+        messages.map((m) => m.key ?? null),
+        messages.map((m) => m.tag ?? null),
+        messages.map((m) => JSON.stringify(m.headers ?? {})),
+        messages.map((m) => m.shardingKey ?? null),
+        messages.map((m) => m.delayMs ?? 0),
+        transactionId,
+        committed ? 'COMMITTED' : 'PREPARED',
+        committed,
+      ],
+    );
+    return rows[0].published_at ?? new Date();
+  }
+
+  /** Publishes a transaction's messages: COMMITTED, published now, commit sequence in id order. */
+  async commitTransaction(manager: EntityManager, transactionId: string): Promise<void> {
+    await queryRows(
+      manager,
+      `WITH ordered AS (
+         SELECT id, nextval('message_commit_seq') AS seq
+           FROM (SELECT id FROM messages WHERE transaction_id = $1 AND state = 'PREPARED' ORDER BY id) AS pending
+       )
+       UPDATE messages m SET state = 'COMMITTED', published_at = now(), commit_seq = ordered.seq
+         FROM ordered WHERE m.id = ordered.id`,
+      [transactionId],
+    );
+  }
+
+  async rollbackTransaction(manager: EntityManager, transactionId: string): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE messages SET state = 'ROLLED_BACK' WHERE transaction_id = $1 AND state = 'PREPARED'`,
+      [transactionId],
+    );
+  }
+
+  findByTransaction(manager: EntityManager, transactionId: string): Promise<MessageRow[]> {
+    return queryRows<MessageRow>(manager, `SELECT * FROM messages WHERE transaction_id = $1 ORDER BY id`, [
+      transactionId,
+    ]);
+  }
+}

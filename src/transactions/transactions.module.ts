@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MessagesModule } from '../messages/messages.module';
+import { ProducerGroupsModule } from '../producer-groups/producer-groups.module';
+import { TopicsModule } from '../topics/topics.module';
+import { TransactionsController } from './transactions.controller';
+import { TransactionsRepository } from './transactions.repository';
+import { TransactionsService } from './transactions.service';
+
+@Module({
+  imports: [MessagesModule, ProducerGroupsModule, TopicsModule],
+  controllers: [TransactionsController],
+  providers: [TransactionsRepository, TransactionsService],
+  exports: [TransactionsService, TransactionsRepository],
+})
+export class TransactionsModule {}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
+import type { TransactionState } from './transaction-state';
+
+export interface TransactionRow {
+  id: string;
+  producer_group: string;
+  state: TransactionState;
+  checks: number;
+  next_check_at: Date | null;
+  check_lease_until: Date | null;
+  check_lease_owner: string | null;
+  created_at: Date;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+}
+
+export interface CheckAttemptRow {
+  at: Date;
+  attempt: number;
+  outcome: 'COMMIT' | 'ROLLBACK' | 'UNKNOWN' | 'ERROR';
+  http_status: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
+@Injectable()
+export class TransactionsRepository {
+  async insert(
+    manager: EntityManager,
+    id: string,
+    producerGroup: string,
+    immunitySeconds: number,
+  ): Promise<TransactionRow> {
+    const [row] = await queryRows<TransactionRow>(
+      manager,
+      `INSERT INTO transactions (id, producer_group, state, next_check_at)
+       VALUES ($1, $2, 'PREPARED', now() + make_interval(secs => $3)) RETURNING *`,
+      [id, producerGroup, immunitySeconds],
+    );
+    return row;
+  }
+
+  async find(manager: EntityManager, id: string, lock = false): Promise<TransactionRow | null> {
+    const [row] = await queryRows<TransactionRow>(
+      manager,
+      `SELECT * FROM transactions WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** A resolved transaction is never checked again: its schedule and lease are cleared. */
+  async resolve(
+    manager: EntityManager,
+    id: string,
+    state: TransactionState,
+    resolvedBy: string,
+  ): Promise<TransactionRow> {
+    const [row] = await queryRows<TransactionRow>(
+      manager,
+      `UPDATE transactions SET state = $2, resolved_at = now(), resolved_by = $3, next_check_at = NULL,
+              check_lease_until = NULL, check_lease_owner = NULL
+        WHERE id = $1 RETURNING *`,
+      [id, state, resolvedBy],
+    );
+    return row;
+  }
+
+  checkHistory(manager: EntityManager, id: string): Promise<CheckAttemptRow[]> {
+    return queryRows<CheckAttemptRow>(
+      manager,
+      `SELECT at, attempt, outcome, http_status, latency_ms, error FROM check_attempts
+        WHERE transaction_id = $1 ORDER BY attempt, id`,
+      [id],
+    );
+  }
+}
