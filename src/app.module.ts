@@ -9,6 +9,7 @@ import { ProducerGroupsModule } from './producer-groups/producer-groups.module';
 import { TopicsModule } from './topics/topics.module';
 import { MessagesModule } from './messages/messages.module';
 import { TransactionsModule } from './transactions/transactions.module';
+import { CheckBackModule } from './check-back/check-back.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         ProducerGroupsModule,
         MessagesModule,
         TransactionsModule,
+        CheckBackModule,
       ],
     };
   }

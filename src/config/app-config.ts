@@ -58,6 +58,9 @@ class Environment {
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'TXMSG_REDIS_PREFIX must match [A-Za-z0-9_.-]{1,64}' })
   TXMSG_REDIS_PREFIX = 'txmsg';
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500) TXMSG_DB_POOL_SIZE = 20;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000) TXMSG_CHECKBACK_POLL_MS = 1000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_CONCURRENCY = 64;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_GROUP_CONCURRENCY = 8;
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
 
@@ -73,6 +76,9 @@ const ENV_NAMES = [
   'TXMSG_RETENTION_HOURS',
   'TXMSG_REDIS_PREFIX',
   'TXMSG_DB_POOL_SIZE',
+  'TXMSG_CHECKBACK_POLL_MS',
+  'TXMSG_CHECKBACK_CONCURRENCY',
+  'TXMSG_CHECKBACK_GROUP_CONCURRENCY',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof Environment)[];
 
@@ -93,6 +99,8 @@ export class AppConfig {
   readonly redisPrefix: string;
   readonly dbPoolSize: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Check-back: how often to look for due checks, and how many may be in flight (total, per group). */
+  readonly checkback: { pollMs: number; concurrency: number; groupConcurrency: number };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -107,6 +115,11 @@ export class AppConfig {
     this.redisPrefix = env.TXMSG_REDIS_PREFIX;
     this.dbPoolSize = env.TXMSG_DB_POOL_SIZE;
     this.logLevel = env.LOG_LEVEL;
+    this.checkback = {
+      pollMs: env.TXMSG_CHECKBACK_POLL_MS,
+      concurrency: env.TXMSG_CHECKBACK_CONCURRENCY,
+      groupConcurrency: env.TXMSG_CHECKBACK_GROUP_CONCURRENCY,
+    };
   }
 
   hasRole(role: ServiceRole): boolean {

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ProducerGroupsModule } from '../producer-groups/producer-groups.module';
+import { TransactionsModule } from '../transactions/transactions.module';
+import { CheckBackRepository } from './check-back.repository';
+import { CheckBackScheduler } from './check-back.scheduler';
+
+@Module({
+  imports: [TransactionsModule, ProducerGroupsModule],
+  providers: [CheckBackRepository, CheckBackScheduler],
+})
+export class CheckBackModule {}

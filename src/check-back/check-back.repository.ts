@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
+import type { CheckResult } from './check-back.client';
+
+export interface ClaimedCheck {
+  id: string;
+  producer_group: string;
+  checks: number;
+  created_at: Date;
+}
+
+/** Leases never end before the check's own time-out, so a slow producer is never asked twice at once. */
+const LEASE_MARGIN_SECONDS = 30;
+
+@Injectable()
+export class CheckBackRepository {
+  /**
+   * Leases due PREPARED transactions for `owner` (FOR UPDATE SKIP LOCKED, so instances never
+   * claim the same one), at most `perGroup` per producer group and none of `busyGroups`.
+   */
+  claimDue(
+    db: DataSource,
+    owner: string,
+    limit: number,
+    perGroup: number,
+    busyGroups: string[],
+  ): Promise<ClaimedCheck[]> {
+    return queryRows<ClaimedCheck>(
+      db,
+      `WITH candidates AS (
+         SELECT id, row_number() OVER (PARTITION BY producer_group ORDER BY next_check_at) AS rn
+           FROM transactions
+          WHERE state = 'PREPARED' AND next_check_at <= now()
+            AND (check_lease_until IS NULL OR check_lease_until < now())
+            AND NOT (producer_group = ANY($3::text[]))
+       ), picked AS (
+         SELECT t.id FROM transactions t JOIN candidates c ON c.id = t.id
+          WHERE c.rn <= $2 AND t.state = 'PREPARED'
+            AND (t.check_lease_until IS NULL OR t.check_lease_until < now())
+          ORDER BY t.next_check_at LIMIT $1
+          FOR UPDATE OF t SKIP LOCKED
+       )
+       UPDATE transactions t
+          SET check_lease_owner = $4,
+              check_lease_until = now() + make_interval(secs => g.checkback_timeout_ms / 1000.0 + ${LEASE_MARGIN_SECONDS})
+         FROM picked, producer_groups g
+        WHERE t.id = picked.id AND g.name = t.producer_group
+       RETURNING t.id, t.producer_group, t.checks, t.created_at`,
+      [limit, perGroup, busyGroups, owner],
+    );
+  }
+
+  messagesOf(db: DataSource, transactionId: string) {
+    return queryRows<{ id: string; topic: string; key: string | null; tag: string | null }>(
+      db,
+      `SELECT id, topic, key, tag FROM messages WHERE transaction_id = $1 ORDER BY id`,
+      [transactionId],
+    );
+  }
+
+  async insertAttempt(
+    manager: EntityManager,
+    transactionId: string,
+    group: string,
+    attempt: number,
+    result: CheckResult,
+  ) {
+    await queryRows(
+      manager,
+      `INSERT INTO check_attempts (transaction_id, producer_group, attempt, at, outcome, http_status, latency_ms, error)
+       VALUES ($1, $2, $3, now(), $4, $5, $6, $7)`,
+      [transactionId, group, attempt, result.outcome, result.httpStatus, result.latencyMs, result.error],
+    );
+  }
+
+  /** Counts a sent check; resolved or not, the lease is released. */
+  async countCheck(manager: EntityManager, transactionId: string): Promise<number> {
+    const [row] = await queryRows<{ checks: number }>(
+      manager,
+      `UPDATE transactions SET checks = checks + 1, check_lease_until = NULL, check_lease_owner = NULL
+        WHERE id = $1 RETURNING checks`,
+      [transactionId],
+    );
+    return row.checks;
+  }
+
+  async scheduleNext(manager: EntityManager, transactionId: string, delaySeconds: number): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE transactions SET next_check_at = now() + make_interval(secs => $2) WHERE id = $1 AND state = 'PREPARED'`,
+      [transactionId, delaySeconds],
+    );
+  }
+
+  async markStuck(manager: EntityManager, transactionId: string): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE transactions SET state = 'STUCK', next_check_at = NULL WHERE id = $1 AND state = 'PREPARED'`,
+      [transactionId],
+    );
+  }
+
+  async releaseLease(db: DataSource, transactionId: string, owner: string): Promise<void> {
+    await queryRows(
+      db,
+      `UPDATE transactions SET check_lease_until = NULL, check_lease_owner = NULL WHERE id = $1 AND check_lease_owner = $2`,
+      [transactionId, owner],
+    );
+  }
+}

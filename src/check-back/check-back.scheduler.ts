@@ -1,0 +1,142 @@
+// Check-back (SPEC §5): finds due PREPARED transactions in Postgres, asks the producer for the
+// verdict, and records the answer. The schedule lives in Postgres (durable, restart-safe); row
+// leases with SKIP LOCKED keep many instances from checking the same transaction at once (G6).
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
+import { newId } from '../common/ids';
+import { AppConfig } from '../config/app-config';
+import type { ProducerGroup } from '../producer-groups/producer-group.entity';
+import { ProducerGroupsService } from '../producer-groups/producer-groups.service';
+import { TransactionsRepository } from '../transactions/transactions.repository';
+import { TransactionsService } from '../transactions/transactions.service';
+import { sendCheck, type CheckResult } from './check-back.client';
+import { checkbackLatency, checkbacksTotal, transactionsStuckTotal } from './check-back.metrics';
+import { CheckBackRepository, type ClaimedCheck } from './check-back.repository';
+import { nextCheckDelaySeconds } from './check-schedule';
+
+@Injectable()
+export class CheckBackScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('check-back');
+  private readonly owner = `${hostname()}:${process.pid}:${newId()}`;
+  private readonly inflightByGroup = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private stopped = true;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly checks: CheckBackRepository,
+    private readonly transactions: TransactionsRepository,
+    private readonly verdicts: TransactionsService,
+    private readonly producerGroups: ProducerGroupsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.hasRole('checkback')) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Drain: claim nothing new, let in-flight checks finish and be recorded. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  private schedule(delayMs: number) {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    let claimedAll = false;
+    try {
+      const { concurrency, groupConcurrency } = this.config.checkback;
+      const free = concurrency - this.running.size;
+      if (free > 0) {
+        const busy = [...this.inflightByGroup]
+          .filter(([, n]) => n >= groupConcurrency)
+          .map(([group]) => group);
+        const claimed = await this.checks.claimDue(this.dataSource, this.owner, free, groupConcurrency, busy);
+        claimed.forEach((claim) => this.track(claim));
+        claimedAll = claimed.length === free;
+      }
+    } catch (error) {
+      this.logger.warn({ msg: 'could not claim due check-backs', error: String(error) });
+    }
+    this.schedule(claimedAll ? 0 : this.config.checkback.pollMs);
+  }
+
+  private track(claim: ClaimedCheck) {
+    const group = claim.producer_group;
+    this.inflightByGroup.set(group, (this.inflightByGroup.get(group) ?? 0) + 1);
+    const run = this.check(claim)
+      .catch((error: unknown) =>
+        // The lease runs out and another tick (here or elsewhere) checks again.
+        this.logger.error({ msg: 'check-back failed', transactionId: claim.id, error: String(error) }),
+      )
+      .finally(() => {
+        this.running.delete(run);
+        const left = (this.inflightByGroup.get(group) ?? 1) - 1;
+        if (left > 0) this.inflightByGroup.set(group, left);
+        else this.inflightByGroup.delete(group);
+      });
+    this.running.add(run);
+  }
+
+  private async check(claim: ClaimedCheck): Promise<void> {
+    const group = await this.producerGroups.require(claim.producer_group);
+    const attempt = claim.checks + 1;
+    const result = await sendCheck({
+      url: group.checkbackUrl,
+      secrets: group.signingSecrets(),
+      timeoutMs: group.checkbackTimeoutMs,
+      payload: {
+        type: 'transaction.check',
+        transactionId: claim.id,
+        producerGroup: group.name,
+        attempt,
+        createdAt: claim.created_at.toISOString(),
+        messages: await this.checks.messagesOf(this.dataSource, claim.id),
+      },
+    });
+    checkbacksTotal.inc({ producer_group: group.name, outcome: result.outcome });
+    checkbackLatency.observe({ producer_group: group.name }, result.latencyMs / 1000);
+    await this.record(claim, group, attempt, result);
+  }
+
+  /** Records the attempt and moves the transaction on; a verdict that arrived meanwhile wins. */
+  private async record(claim: ClaimedCheck, group: ProducerGroup, attempt: number, result: CheckResult) {
+    await this.dataSource.transaction(async (manager) => {
+      const tx = await this.transactions.find(manager, claim.id, true);
+      if (!tx) return;
+      await this.checks.insertAttempt(manager, tx.id, group.name, attempt, result);
+      const checks = await this.checks.countCheck(manager, tx.id);
+      if (tx.state !== 'PREPARED') return;
+      if (result.outcome === 'COMMIT' || result.outcome === 'ROLLBACK') {
+        await this.verdicts.applyVerdict(manager, tx, result.outcome, 'checkback');
+      } else if (checks >= group.maxChecks) {
+        await this.checks.markStuck(manager, tx.id);
+        transactionsStuckTotal.inc({ producer_group: group.name });
+        this.logger.warn({
+          msg: 'transaction is STUCK',
+          transactionId: tx.id,
+          producerGroup: group.name,
+          checks,
+        });
+      } else {
+        const delay = nextCheckDelaySeconds(
+          checks,
+          group.checkIntervalSeconds,
+          group.maxCheckIntervalSeconds,
+        );
+        await this.checks.scheduleNext(manager, tx.id, delay);
+      }
+    });
+  }
+}
