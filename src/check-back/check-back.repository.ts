@@ -17,26 +17,29 @@ const LEASE_MARGIN_SECONDS = 30;
 export class CheckBackRepository {
   /**
    * Leases due PREPARED transactions for `owner` (FOR UPDATE SKIP LOCKED, so instances never
-   * claim the same one), at most `perGroup` per producer group and none of `busyGroups`.
+   * claim the same one), so that no producer group has more than `perGroup` checks in flight
+   * here, counting those already `inflight` (group name → count).
    */
   claimDue(
     db: DataSource,
     owner: string,
     limit: number,
     perGroup: number,
-    busyGroups: string[],
+    inflight: Map<string, number>,
   ): Promise<ClaimedCheck[]> {
     return queryRows<ClaimedCheck>(
       db,
       `WITH candidates AS (
-         SELECT id, row_number() OVER (PARTITION BY producer_group ORDER BY next_check_at) AS rn
-           FROM transactions
-          WHERE state = 'PREPARED' AND next_check_at <= now()
-            AND (check_lease_until IS NULL OR check_lease_until < now())
-            AND NOT (producer_group = ANY($3::text[]))
+         SELECT t.id, row_number() OVER (PARTITION BY t.producer_group ORDER BY t.next_check_at) AS rn,
+                coalesce(busy.n, 0) AS busy
+           FROM transactions t
+           LEFT JOIN unnest($3::text[], $5::int[]) AS busy(name, n) ON busy.name = t.producer_group
+          WHERE t.state = 'PREPARED' AND t.next_check_at <= now()
+            AND (t.check_lease_until IS NULL OR t.check_lease_until < now())
+            AND coalesce(busy.n, 0) < $2
        ), picked AS (
          SELECT t.id FROM transactions t JOIN candidates c ON c.id = t.id
-          WHERE c.rn <= $2 AND t.state = 'PREPARED'
+          WHERE c.rn <= $2 - c.busy AND t.state = 'PREPARED'
             AND (t.check_lease_until IS NULL OR t.check_lease_until < now())
           ORDER BY t.next_check_at LIMIT $1
           FOR UPDATE OF t SKIP LOCKED
@@ -47,7 +50,7 @@ export class CheckBackRepository {
          FROM picked, producer_groups g
         WHERE t.id = picked.id AND g.name = t.producer_group
        RETURNING t.id, t.producer_group, t.checks, t.created_at`,
-      [limit, perGroup, busyGroups, owner],
+      [limit, perGroup, [...inflight.keys()], owner, [...inflight.values()]],
     );
   }
 

@@ -59,10 +59,13 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
       const { concurrency, groupConcurrency } = this.config.checkback;
       const free = concurrency - this.running.size;
       if (free > 0) {
-        const busy = [...this.inflightByGroup]
-          .filter(([, n]) => n >= groupConcurrency)
-          .map(([group]) => group);
-        const claimed = await this.checks.claimDue(this.dataSource, this.owner, free, groupConcurrency, busy);
+        const claimed = await this.checks.claimDue(
+          this.dataSource,
+          this.owner,
+          free,
+          groupConcurrency,
+          this.inflightByGroup,
+        );
         claimed.forEach((claim) => this.track(claim));
         claimedAll = claimed.length === free;
       }
