@@ -285,11 +285,13 @@ describe('check-back across instances and restarts (G6, durability)', () => {
     expect(attempts.rows).toHaveLength(16);
   });
 
-  it('continues a schedule after a restart', async () => {
-    peer.setHandler(() => ({ body: { status: 'COMMIT' } }));
+  it('continues a schedule after a restart in the middle of it', async () => {
+    let calls = 0;
+    peer.setHandler(() => ({ body: { status: ++calls === 1 ? 'UNKNOWN' : 'COMMIT' } }));
     await service.http.put('/v1/producer-groups/durable', {
       checkbackUrl: `${peer.url}/durable`,
-      checkImmunitySeconds: 2,
+      checkImmunitySeconds: 0,
+      checkIntervalSeconds: 2,
     });
     const tx = (
       await service.http.post('/v1/transactions', {
@@ -297,10 +299,15 @@ describe('check-back across instances and restarts (G6, durability)', () => {
         messages: [{ topic: 'orders', body: 1 }],
       })
     ).body;
-    // The only checker stops before the check is due, and a new one starts later.
     const first = await startApp(service.env, { ...FAST, TXMSG_ROLES: 'checkback' });
+    await expectEventually(async () =>
+      expect((await service.http.get(`/v1/transactions/${tx.id}`)).body.checks).toBe(1),
+    );
     await first.stop();
-    expect(peer.received.filter((r) => r.url === '/durable')).toHaveLength(0);
+    expect((await service.http.get(`/v1/transactions/${tx.id}`)).body).toMatchObject({
+      state: 'PREPARED',
+      checks: 1,
+    });
     const second = await startApp(service.env, { ...FAST, TXMSG_ROLES: 'checkback' });
     try {
       await expectEventually(
@@ -311,9 +318,16 @@ describe('check-back across instances and restarts (G6, durability)', () => {
     } finally {
       await second.stop();
     }
-    expect((await service.http.get(`/v1/transactions/${tx.id}`)).body).toMatchObject({
-      resolvedBy: 'checkback',
-      checks: 1,
-    });
+    const detail = (await service.http.get(`/v1/transactions/${tx.id}`)).body;
+    expect(detail).toMatchObject({ resolvedBy: 'checkback', checks: 2 });
+    expect(
+      detail.checkHistory.map((h: { attempt: number; outcome: string }) => [h.attempt, h.outcome]),
+    ).toEqual([
+      [1, 'UNKNOWN'],
+      [2, 'COMMIT'],
+    ]);
+    // The second check waited checkIntervalSeconds after the first, across the restart.
+    const [a, b] = peer.received.filter((r) => r.url === '/durable');
+    expect(b.at - a.at).toBeGreaterThanOrEqual(2000);
   });
 });
