@@ -54,14 +54,6 @@ export class CheckBackRepository {
     );
   }
 
-  messagesOf(db: DataSource, transactionId: string) {
-    return queryRows<{ id: string; topic: string; key: string | null; tag: string | null }>(
-      db,
-      `SELECT id, topic, key, tag FROM messages WHERE transaction_id = $1 ORDER BY id`,
-      [transactionId],
-    );
-  }
-
   async insertAttempt(
     manager: EntityManager,
     transactionId: string,
@@ -101,14 +93,6 @@ export class CheckBackRepository {
       manager,
       `UPDATE transactions SET state = 'STUCK', next_check_at = NULL WHERE id = $1 AND state = 'PREPARED'`,
       [transactionId],
-    );
-  }
-
-  async releaseLease(db: DataSource, transactionId: string, owner: string): Promise<void> {
-    await queryRows(
-      db,
-      `UPDATE transactions SET check_lease_until = NULL, check_lease_owner = NULL WHERE id = $1 AND check_lease_owner = $2`,
-      [transactionId, owner],
     );
   }
 }

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import type { ProducerGroup } from '../producer-groups/producer-group.entity';
+import { MessagesRepository } from '../messages/messages.repository';
 import { ProducerGroupsService } from '../producer-groups/producer-groups.service';
 import { TransactionsRepository } from '../transactions/transactions.repository';
 import { TransactionsService } from '../transactions/transactions.service';
@@ -32,6 +33,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
     private readonly transactions: TransactionsRepository,
     private readonly verdicts: TransactionsService,
     private readonly producerGroups: ProducerGroupsService,
+    private readonly messages: MessagesRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -105,7 +107,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
         producerGroup: group.name,
         attempt,
         createdAt: claim.created_at.toISOString(),
-        messages: await this.checks.messagesOf(this.dataSource, claim.id),
+        messages: await this.messages.summariesOf(this.dataSource, claim.id),
       },
     });
     checkbacksTotal.inc({ producer_group: group.name, outcome: result.outcome });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../infra/database/sql';
 import type { NewMessage } from './message.dto';
 
@@ -73,6 +73,15 @@ export class MessagesRepository {
     await queryRows(
       manager,
       `UPDATE messages SET state = 'ROLLED_BACK' WHERE transaction_id = $1 AND state = 'PREPARED'`,
+      [transactionId],
+    );
+  }
+
+  /** What verdict responses and check-back requests name: ids, topics, keys, tags (no bodies). */
+  summariesOf(db: DataSource | EntityManager, transactionId: string) {
+    return queryRows<{ id: string; topic: string; key: string | null; tag: string | null }>(
+      db,
+      `SELECT id, topic, key, tag FROM messages WHERE transaction_id = $1 ORDER BY id`,
       [transactionId],
     );
   }

@@ -79,7 +79,7 @@ export class TransactionsService {
       else await this.messages.rollbackTransaction(manager, tx.id);
       resolved = await this.transactions.resolve(manager, tx.id, STATE_AFTER[verdict], resolvedBy);
     }
-    const messages = await this.messages.findByTransaction(manager, tx.id);
+    const messages = await this.messages.summariesOf(manager, tx.id);
     return toTransactionSummary(
       resolved,
       messages.map((m) => m.id),

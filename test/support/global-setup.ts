@@ -5,6 +5,7 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { databaseUrlFor } from './test-env';
 
 export default async function globalSetup(): Promise<void> {
   if (!existsSync(join(__dirname, '../../dist/src/main.js'))) {
@@ -38,7 +39,7 @@ export default async function globalSetup(): Promise<void> {
   await client.connect();
   await client.query(`CREATE DATABASE ${template}`);
   await client.end();
-  await runMigrations(databaseUrl(adminUrl, template));
+  await runMigrations(databaseUrlFor(adminUrl, template));
 
   process.env.TXMSG_TEST_PG_ADMIN_URL = adminUrl;
   process.env.TXMSG_TEST_REDIS_URL = redisUrl;
@@ -46,10 +47,4 @@ export default async function globalSetup(): Promise<void> {
   process.env.TXMSG_TEST_RUN_ID = runId;
   process.env.TXMSG_TEST_DIR = dir;
   (globalThis as { txmsgTestStops?: typeof stops }).txmsgTestStops = stops;
-}
-
-export function databaseUrl(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }

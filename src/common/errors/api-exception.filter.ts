@@ -10,24 +10,22 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendError(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), exception, this.logger);
+    const request = http.getRequest<FastifyRequest>();
+    const error = toApiError(exception);
+    if (error.code === ErrorCode.InternalError) {
+      this.logger.error({
+        msg: 'unhandled error',
+        method: request.method,
+        url: request.url,
+        err: describe(exception),
+      });
+    }
+    void http
+      .getResponse<FastifyReply>()
+      .status(error.status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(errorBody(error));
   }
-}
-
-export function sendError(reply: FastifyReply, request: FastifyRequest, exception: unknown, logger: Logger) {
-  const error = toApiError(exception);
-  if (error.code === ErrorCode.InternalError) {
-    logger.error({
-      msg: 'unhandled error',
-      method: request.method,
-      url: request.url,
-      err: describe(exception),
-    });
-  }
-  void reply
-    .status(error.status)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send(errorBody(error));
 }
 
 function describe(error: unknown) {

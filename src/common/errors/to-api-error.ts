@@ -39,10 +39,7 @@ export function toApiError(error: unknown): ApiError {
   if (fastify && typeof fastify.code === 'string') {
     const known = FASTIFY_CODES[fastify.code];
     if (known) return new ApiError(known[0], known[1]);
-    if (
-      fastify.code.startsWith('FST_ERR_CTP_') ||
-      (error instanceof SyntaxError && fastify.statusCode === 400)
-    ) {
+    if (fastify.code.startsWith('FST_ERR_CTP_')) {
       return new ApiError(ErrorCode.ValidationFailed, 'Malformed request body');
     }
   }
