@@ -1,4 +1,5 @@
 // Every migration, in order. Add new ones at the end; never edit one that has landed.
 import { InitialSchema1795238961158 } from './1795238961158-InitialSchema';
+import { DeliveryMembers1795400000000 } from './1795400000000-DeliveryMembers';
 
-export const MIGRATIONS = [InitialSchema1795238961158];
+export const MIGRATIONS = [InitialSchema1795238961158, DeliveryMembers1795400000000];

@@ -10,6 +10,7 @@ import { TopicsModule } from './topics/topics.module';
 import { MessagesModule } from './messages/messages.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { CheckBackModule } from './check-back/check-back.module';
+import { DeliveryModule } from './delivery/delivery.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         MessagesModule,
         TransactionsModule,
         CheckBackModule,
+        DeliveryModule,
       ],
     };
   }

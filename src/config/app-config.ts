@@ -61,6 +61,8 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000) TXMSG_CHECKBACK_POLL_MS = 1000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_GROUP_CONCURRENCY = 8;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) TXMSG_PUSH_CONCURRENCY = 256;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) TXMSG_RECONCILE_INTERVAL_MS = 5000;
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
 
@@ -79,6 +81,8 @@ const ENV_NAMES = [
   'TXMSG_CHECKBACK_POLL_MS',
   'TXMSG_CHECKBACK_CONCURRENCY',
   'TXMSG_CHECKBACK_GROUP_CONCURRENCY',
+  'TXMSG_PUSH_CONCURRENCY',
+  'TXMSG_RECONCILE_INTERVAL_MS',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof Environment)[];
 
@@ -101,6 +105,11 @@ export class AppConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Check-back: how often to look for due checks, and how many may be in flight (total, per group). */
   readonly checkback: { pollMs: number; concurrency: number; groupConcurrency: number };
+  /**
+   * Delivery: push requests in flight per instance, and how often the reconciler hands overdue
+   * deliveries back to the queue and expires leases.
+   */
+  readonly delivery: { pushConcurrency: number; reconcileIntervalMs: number };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -119,6 +128,10 @@ export class AppConfig {
       pollMs: env.TXMSG_CHECKBACK_POLL_MS,
       concurrency: env.TXMSG_CHECKBACK_CONCURRENCY,
       groupConcurrency: env.TXMSG_CHECKBACK_GROUP_CONCURRENCY,
+    };
+    this.delivery = {
+      pushConcurrency: env.TXMSG_PUSH_CONCURRENCY,
+      reconcileIntervalMs: env.TXMSG_RECONCILE_INTERVAL_MS,
     };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { holdCommitLockShared } from '../delivery/commit-lock';
 import { queryRows } from '../infra/database/sql';
 import type { NewMessage } from './message.dto';
 
@@ -28,6 +29,7 @@ export class MessagesRepository {
   /** Inserts PREPARED messages of a transaction, or COMMITTED ones when `transactionId` is null. */
   async insert(manager: EntityManager, messages: NewMessage[], transactionId: string | null): Promise<Date> {
     const committed = transactionId === null;
+    if (committed) await holdCommitLockShared(manager);
     const rows = await queryRows<{ published_at: Date | null }>(
       manager,
       `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
@@ -56,17 +58,20 @@ export class MessagesRepository {
   }
 
   /** Publishes a transaction's messages: COMMITTED, published now, commit sequence in id order. */
-  async commitTransaction(manager: EntityManager, transactionId: string): Promise<void> {
-    await queryRows(
+  async commitTransaction(manager: EntityManager, transactionId: string): Promise<string[]> {
+    await holdCommitLockShared(manager);
+    const rows = await queryRows<{ id: string }>(
       manager,
       `WITH ordered AS (
          SELECT id, nextval('message_commit_seq') AS seq
            FROM (SELECT id FROM messages WHERE transaction_id = $1 AND state = 'PREPARED' ORDER BY id) AS pending
        )
        UPDATE messages m SET state = 'COMMITTED', published_at = now(), commit_seq = ordered.seq
-         FROM ordered WHERE m.id = ordered.id`,
+         FROM ordered WHERE m.id = ordered.id
+       RETURNING m.id`,
       [transactionId],
     );
+    return rows.map((row) => row.id);
   }
 
   async rollbackTransaction(manager: EntityManager, transactionId: string): Promise<void> {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { newId } from '../common/ids';
+import { DispatchService } from '../delivery/dispatch.service';
 import { TopicsService } from '../topics/topics.service';
 import type { MessageFieldsDto, SendBatchDto } from './message.dto';
 import { MessagesRepository } from './messages.repository';
@@ -13,6 +14,7 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly topics: TopicsService,
     private readonly idempotency: IdempotencyService,
+    private readonly dispatch: DispatchService,
   ) {}
 
   async send(principal: Principal, topic: string, dto: MessageFieldsDto, idempotencyKey?: string) {
@@ -21,6 +23,7 @@ export class MessagesService {
     return this.idempotency.run(`${principal.id}:send:${topic}`, idempotencyKey, dto, async (manager) => {
       const id = newId();
       const publishedAt = await this.messages.insert(manager, [{ ...dto, id, topic }], null);
+      await this.dispatch.dispatch(manager, [id]);
       return { id, topic, state: 'COMMITTED' as const, publishedAt: publishedAt.toISOString() };
     });
   }
@@ -31,6 +34,10 @@ export class MessagesService {
     return this.idempotency.run(`${principal.id}:batch:${topic}`, idempotencyKey, dto, async (manager) => {
       const messages = dto.messages.map((message) => ({ ...message, id: newId(), topic }));
       await this.messages.insert(manager, messages, null);
+      await this.dispatch.dispatch(
+        manager,
+        messages.map((message) => message.id),
+      );
       return { ids: messages.map((message) => message.id) };
     });
   }

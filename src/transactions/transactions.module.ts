@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DispatchModule } from '../delivery/dispatch.module';
 import { MessagesModule } from '../messages/messages.module';
 import { ProducerGroupsModule } from '../producer-groups/producer-groups.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -7,7 +8,7 @@ import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
 
 @Module({
-  imports: [MessagesModule, ProducerGroupsModule, TopicsModule],
+  imports: [MessagesModule, DispatchModule, ProducerGroupsModule, TopicsModule],
   controllers: [TransactionsController],
   providers: [TransactionsRepository, TransactionsService],
   exports: [TransactionsService, TransactionsRepository],

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { newId } from '../common/ids';
+import { DispatchService } from '../delivery/dispatch.service';
 import { MessagesRepository } from '../messages/messages.repository';
 import { ProducerGroupsService } from '../producer-groups/producer-groups.service';
 import { TopicsService } from '../topics/topics.service';
@@ -23,6 +24,7 @@ export class TransactionsService {
     private readonly producerGroups: ProducerGroupsService,
     private readonly topics: TopicsService,
     private readonly idempotency: IdempotencyService,
+    private readonly dispatch: DispatchService,
   ) {}
 
   async prepare(principal: Principal, dto: PrepareTransactionDto, idempotencyKey?: string) {
@@ -75,8 +77,9 @@ export class TransactionsService {
     }
     let resolved = tx;
     if (effect === 'apply') {
-      if (verdict === 'COMMIT') await this.messages.commitTransaction(manager, tx.id);
-      else await this.messages.rollbackTransaction(manager, tx.id);
+      if (verdict === 'COMMIT') {
+        await this.dispatch.dispatch(manager, await this.messages.commitTransaction(manager, tx.id));
+      } else await this.messages.rollbackTransaction(manager, tx.id);
       resolved = await this.transactions.resolve(manager, tx.id, STATE_AFTER[verdict], resolvedBy);
     }
     const messages = await this.messages.summariesOf(manager, tx.id);

@@ -1,13 +1,13 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Path ids are UUIDs; anything else is a 400, not a database error. */
 @Injectable()
 export class ParseIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (typeof value !== 'string' || !UUID.test(value)) {
+    if (typeof value !== 'string' || !UUID_PATTERN.test(value)) {
       throw ApiError.validation('id must be a UUID', [{ field: 'id', message: 'must be a UUID' }]);
     }
     return value.toLowerCase();

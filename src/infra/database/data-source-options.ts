@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
+import { AfterCommitSubscriber } from './after-commit';
 import { ENTITIES } from './entities';
 
 /** One definition of how txmsg talks to Postgres, shared by the app, the CLI and the tests. */
@@ -8,6 +9,7 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     type: 'postgres',
     url,
     entities: ENTITIES,
+    subscribers: [AfterCommitSubscriber],
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,

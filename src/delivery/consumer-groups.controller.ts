@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AllowRoles, CurrentPrincipal } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { PageQuery } from '../common/pagination';
+import { ParseNamePipe } from '../common/validation/names';
+import { PutConsumerGroupDto, RedriveDto } from './consumer-group.dto';
+import { ConsumerGroupsService } from './consumer-groups.service';
+import { DeadLettersService } from './dead-letters.service';
+
+@ApiTags('consumer-groups')
+@ApiBearerAuth()
+@Controller('v1/consumer-groups')
+export class ConsumerGroupsController {
+  constructor(
+    private readonly groups: ConsumerGroupsService,
+    private readonly deadLetters: DeadLettersService,
+  ) {}
+
+  /** Creates (201, with the push `secret`) or replaces the config (200) of a consumer group. */
+  @Put(':group')
+  async put(
+    @Param('group', ParseNamePipe) name: string,
+    @Body() dto: PutConsumerGroupDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { group, created } = await this.groups.put(name, dto);
+    reply.status(created ? 201 : 200);
+    return group;
+  }
+
+  @Get()
+  list(@Query() query: PageQuery) {
+    return this.groups.list(query);
+  }
+
+  /** Config plus delivery stats; consumers may read the groups they are granted. */
+  @Get(':group')
+  @AllowRoles('consumer')
+  get(@Param('group', ParseNamePipe) name: string, @CurrentPrincipal() principal: Principal) {
+    principal.assertConsumerGroup(name);
+    return this.groups.get(name);
+  }
+
+  @Delete(':group')
+  @HttpCode(204)
+  delete(@Param('group', ParseNamePipe) name: string) {
+    return this.groups.delete(name);
+  }
+
+  @Get(':group/dead-letters')
+  listDeadLetters(@Param('group', ParseNamePipe) name: string, @Query() query: PageQuery) {
+    return this.deadLetters.list(name, query);
+  }
+
+  @Post(':group/dead-letters/redrive')
+  @HttpCode(200)
+  redrive(@Param('group', ParseNamePipe) name: string, @Body() dto: RedriveDto) {
+    return this.deadLetters.redrive(name, dto);
+  }
+}

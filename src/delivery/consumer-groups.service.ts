@@ -1,0 +1,107 @@
+// Consumer groups (SPEC §7): who receives a topic's messages, how (push or pull), and how retries go.
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/errors/api-error';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination';
+import { generateWebhookSecret } from '../common/signing/webhook-secret';
+import { TopicsService } from '../topics/topics.service';
+import { CONSUMER_GROUP_DEFAULTS, type PutConsumerGroupDto } from './consumer-group.dto';
+import { toConsumerGroupView, withStats, type ConsumerGroupView } from './consumer-group.view';
+import {
+  ConsumerGroupsRepository,
+  type ConsumerGroupConfig,
+  type ConsumerGroupRow,
+} from './consumer-groups.repository';
+
+@Injectable()
+export class ConsumerGroupsService {
+  constructor(
+    private readonly groups: ConsumerGroupsRepository,
+    private readonly topics: TopicsService,
+  ) {}
+
+  /** Creates (returning the push secret, once) or replaces a group's config. */
+  async put(name: string, dto: PutConsumerGroupDto) {
+    const config = toConfig(dto);
+    await this.topics.assertExist([dto.topic]);
+    const result = await this.groups.upsert(name, config, generateWebhookSecret());
+    if (!result) {
+      throw ApiError.conflict(
+        `consumer group '${name}' exists with another topic or mode; delete it and create it again`,
+      );
+    }
+    const view = withStats(
+      toConsumerGroupView(result.group),
+      await this.groups.stats(name),
+      result.group.acked_total,
+    );
+    return {
+      group: result.created ? { ...view, secret: result.group.secret } : view,
+      created: result.created,
+    };
+  }
+
+  async get(name: string) {
+    const group = await this.require(name);
+    return withStats(toConsumerGroupView(group), await this.groups.stats(name), group.acked_total);
+  }
+
+  async list(query: PageQuery): Promise<Page<ConsumerGroupView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const [after] = decodeCursor(query.cursor, 1) ?? [];
+    const rows = await this.groups.list(limit + 1, after as string | undefined);
+    return toPage(rows, limit, (row) => [row.name], toConsumerGroupView);
+  }
+
+  async delete(name: string): Promise<void> {
+    if (!(await this.groups.delete(name))) throw ApiError.notFound(`consumer group '${name}'`);
+  }
+
+  async require(name: string): Promise<ConsumerGroupRow> {
+    const group = await this.groups.find(name);
+    if (!group) throw ApiError.notFound(`consumer group '${name}'`);
+    return group;
+  }
+}
+
+/** Applies defaults and the rules class-validator cannot express (url vs urls by mode). */
+function toConfig(dto: PutConsumerGroupDto): ConsumerGroupConfig {
+  const mode = dto.mode ?? CONSUMER_GROUP_DEFAULTS.mode;
+  const { delivery } = dto;
+  const invalid = (field: string, message: string) =>
+    ApiError.validation(`${field} ${message}`, [{ field, message }]);
+  let urls: string[] = [];
+  if (delivery.type === 'push') {
+    if (mode === 'clustering') {
+      if (delivery.urls !== undefined) throw invalid('delivery.urls', 'is for broadcasting groups; use url');
+      if (delivery.url === undefined) throw invalid('delivery.url', 'is required for push delivery');
+      urls = [delivery.url];
+    } else {
+      if (delivery.url !== undefined) throw invalid('delivery.url', 'is for clustering groups; use urls');
+      if (delivery.urls === undefined)
+        throw invalid('delivery.urls', 'is required for broadcasting push delivery');
+      urls = delivery.urls;
+    }
+  } else {
+    const extra = (['url', 'urls', 'timeoutMs', 'maxConcurrency'] as const).find(
+      (f) => delivery[f] !== undefined,
+    );
+    if (extra) throw invalid(`delivery.${extra}`, 'is only for push delivery');
+  }
+  const dedupe = dto.dedupe ?? CONSUMER_GROUP_DEFAULTS.dedupe;
+  return {
+    topic: dto.topic,
+    filter_tags: dto.filter?.tags ?? null,
+    mode,
+    ordered: dto.ordered ?? CONSUMER_GROUP_DEFAULTS.ordered,
+    delivery_type: delivery.type,
+    push_urls: urls,
+    push_timeout_ms:
+      delivery.type === 'push' ? (delivery.timeoutMs ?? CONSUMER_GROUP_DEFAULTS.pushTimeoutMs) : null,
+    max_concurrency:
+      delivery.type === 'push' ? (delivery.maxConcurrency ?? CONSUMER_GROUP_DEFAULTS.maxConcurrency) : null,
+    max_retries: dto.maxRetries ?? CONSUMER_GROUP_DEFAULTS.maxRetries,
+    retry_backoff_seconds: dto.retryBackoffSeconds ?? CONSUMER_GROUP_DEFAULTS.retryBackoffSeconds,
+    dedupe_by: dedupe.by,
+    dedupe_window_seconds: dedupe.windowSeconds ?? CONSUMER_GROUP_DEFAULTS.dedupe.windowSeconds,
+  };
+}

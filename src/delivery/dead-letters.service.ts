@@ -1,0 +1,48 @@
+// Dead letters (SPEC §7): deliveries that used up their retries, to browse and redrive.
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/errors/api-error';
+import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type PageQuery } from '../common/pagination';
+import type { RedriveDto } from './consumer-group.dto';
+import { ConsumerGroupsService } from './consumer-groups.service';
+import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
+import { toDeliveredMessage } from './delivered-message.view';
+import { DispatchService } from './dispatch.service';
+
+@Injectable()
+export class DeadLettersService {
+  constructor(
+    private readonly groups: ConsumerGroupsService,
+    private readonly deadLetters: DeadLettersRepository,
+    private readonly dispatch: DispatchService,
+  ) {}
+
+  async list(group: string, query: PageQuery) {
+    await this.groups.require(group);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const [after] = decodeCursor(query.cursor, 1) ?? [];
+    if (after !== undefined && !UUID_PATTERN.test(String(after))) {
+      throw ApiError.validation('cursor is not valid', [
+        { field: 'cursor', message: 'not a cursor from this API' },
+      ]);
+    }
+    const rows = await this.deadLetters.list(group, limit + 1, after as string | undefined);
+    return toPage(rows, limit, (row) => [row.id], toDeadLetter);
+  }
+
+  async redrive(group: string, dto: RedriveDto) {
+    await this.groups.require(group);
+    const redriven = await this.deadLetters.redrive(group, dto.ids ?? null);
+    await this.dispatch.handOver(redriven);
+    return { redriven: redriven.length };
+  }
+}
+
+const toDeadLetter = (row: DeadLetterRow) => ({
+  id: row.id,
+  ...(row.member ? { member: row.member } : {}),
+  message: toDeliveredMessage(row),
+  attempts: row.attempts,
+  lastError: row.last_error,
+  deadAt: row.dead_at.toISOString(),
+});

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
+import { IS_HEAD_OF_KEY } from './ordered-key.sql';
+
+/** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
+export interface QueuedDelivery {
+  id: string;
+  consumer_group: string;
+  delivery_type: 'push' | 'pull';
+  /** The attempt the queued job will make. */
+  attempt: number;
+  delay_ms: number;
+}
+
+/** Deliveries as a whole: creation at commit, lease expiry, and what the reconciler re-queues. */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * One delivery per matching group (topic, tag filter, committed after the group's start) and
+   * member: '' for clustering groups, each URL of a broadcasting push group, each registered
+   * consumer of a broadcasting pull group (committed after its first receive).
+   */
+  insertFor(manager: EntityManager, messageIds: string[]): Promise<QueuedDelivery[]> {
+    return queryRows<QueuedDelivery>(
+      manager,
+      `WITH inserted AS (
+         INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
+         SELECT txmsg_uuid_v7(), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq,
+                m.published_at + make_interval(secs => m.delay_ms / 1000.0)
+           FROM messages m
+           JOIN consumer_groups g ON g.topic = m.topic AND m.commit_seq > g.start_seq
+                AND (g.filter_tags IS NULL OR m.tag = ANY (g.filter_tags))
+           CROSS JOIN LATERAL (
+             SELECT '' AS member WHERE g.mode = 'clustering'
+             UNION ALL
+             SELECT url FROM unnest(g.push_urls) AS url WHERE g.mode = 'broadcasting' AND g.delivery_type = 'push'
+             UNION ALL
+             SELECT cm.member FROM consumer_group_members cm
+              WHERE g.mode = 'broadcasting' AND g.delivery_type = 'pull'
+                AND cm.consumer_group = g.name AND m.commit_seq > cm.start_seq
+           ) AS members
+          WHERE m.id = ANY ($1::uuid[]) AND m.state = 'COMMITTED'
+         ON CONFLICT DO NOTHING
+         RETURNING id, consumer_group, message_id
+       )
+       SELECT i.id, i.consumer_group, g.delivery_type, 1 AS attempt, m.delay_ms
+         FROM inserted i
+         JOIN consumer_groups g ON g.name = i.consumer_group
+         JOIN messages m ON m.id = i.message_id`,
+      [messageIds],
+    );
+  }
+
+  /**
+   * Inflight deliveries whose lease ran out (a pull consumer's invisible time, or a push worker
+   * that died mid-request) become retrying at once, or dead once no retries are left; each such
+   * attempt is recorded as expired. Limited to one group/member when given (a receive).
+   */
+  expireLeases(scope?: { group: string; member: string }): Promise<QueuedDelivery[]> {
+    return queryRows<QueuedDelivery>(
+      this.dataSource,
+      `WITH expired AS (
+         SELECT d.id FROM deliveries d
+          WHERE d.state = 'inflight' AND d.lease_until < now()
+            AND ($1::text IS NULL OR (d.consumer_group = $1 AND d.member = $2))
+          ORDER BY d.lease_until LIMIT 1000
+          FOR UPDATE SKIP LOCKED
+       ), moved AS (
+         UPDATE deliveries d
+            SET state = CASE WHEN d.attempts > g.max_retries THEN 'dead' ELSE 'retrying' END,
+                dead_at = CASE WHEN d.attempts > g.max_retries THEN now() END,
+                available_at = now(), lease_until = NULL, receipt = NULL,
+                last_error = CASE WHEN g.delivery_type = 'pull' THEN 'not acknowledged within its invisible time'
+                                  ELSE 'no outcome recorded before the lease ran out' END
+           FROM expired, consumer_groups g
+          WHERE d.id = expired.id AND g.name = d.consumer_group
+          RETURNING d.id, d.consumer_group, d.state, d.attempts, d.last_error, g.delivery_type
+       ), attempts AS (
+         INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error)
+         SELECT id, attempts, now(), 'expired', last_error FROM moved
+       )
+       SELECT id, consumer_group, delivery_type, attempts + 1 AS attempt, 0 AS delay_ms
+         FROM moved WHERE state = 'retrying'`,
+      [scope?.group ?? null, scope?.member ?? ''],
+    );
+  }
+
+  /** Push deliveries due for a while: their queue job may be gone (Redis flushed or restarted). */
+  overduePush(graceMs: number, limit: number): Promise<QueuedDelivery[]> {
+    return queryRows<QueuedDelivery>(
+      this.dataSource,
+      `SELECT d.id, d.consumer_group, 'push' AS delivery_type, d.attempts + 1 AS attempt, 0 AS delay_ms
+         FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group AND g.delivery_type = 'push'
+        WHERE d.state IN ('pending', 'retrying') AND d.available_at < now() - make_interval(secs => $1 / 1000.0)
+          AND ${IS_HEAD_OF_KEY}
+        ORDER BY d.available_at LIMIT $2`,
+      [graceMs, limit],
+    );
+  }
+
+  /** In ordered groups: the next undelivered message of each (group, member, key), now its turn. */
+  async nextOfKeys(
+    keys: { group: string; member: string; shardingKey: string }[],
+  ): Promise<QueuedDelivery[]> {
+    const rows = await queryRows<QueuedDelivery & { state: string }>(
+      this.dataSource,
+      `SELECT DISTINCT ON (d.consumer_group, d.member, d.sharding_key)
+              d.id, d.consumer_group, g.delivery_type, d.attempts + 1 AS attempt,
+              greatest(0, ceil(extract(epoch FROM d.available_at - now()) * 1000))::int AS delay_ms, d.state
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS k(consumer_group, member, sharding_key)
+         JOIN deliveries d ON d.consumer_group = k.consumer_group AND d.member = k.member
+              AND d.sharding_key = k.sharding_key AND d.state IN ('pending', 'retrying', 'inflight')
+         JOIN consumer_groups g ON g.name = d.consumer_group
+        ORDER BY d.consumer_group, d.member, d.sharding_key, d.commit_seq`,
+      [keys.map((k) => k.group), keys.map((k) => k.member), keys.map((k) => k.shardingKey)],
+    );
+    // A key whose oldest unfinished message is already in flight has nothing to start.
+    return rows.filter((row) => row.state !== 'inflight');
+  }
+}

@@ -1,0 +1,70 @@
+// Postgres is the source of truth (G2): on one `dispatch` instance at a time, the reconciler
+// expires leases that ran out (dead push workers, unacknowledged pull receives) and hands overdue
+// push deliveries back to the queue — a Redis flush or restart loses queue jobs, never deliveries.
+// Job ids are deterministic, so re-queuing a job that still exists does nothing.
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
+import { newId } from '../common/ids';
+import { AppConfig } from '../config/app-config';
+import { claimPeriodicRun } from '../infra/database/periodic-task';
+import { DeliveriesRepository } from './deliveries.repository';
+import { reconciledTotal } from './delivery.metrics';
+import { DispatchService } from './dispatch.service';
+import { PushQueue } from './push-queue';
+
+const TASK = 'delivery-reconciler';
+const OVERDUE_BATCH = 5000;
+
+@Injectable()
+export class DeliveryReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('reconciler');
+  private readonly owner = `${hostname()}:${process.pid}:${newId()}`;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly dispatch: DispatchService,
+    private readonly pushQueue: PushQueue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.hasRole('dispatch')) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.tick().finally(() => (this.running = undefined));
+    }, this.config.delivery.reconcileIntervalMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const interval = this.config.delivery.reconcileIntervalMs;
+      if (!(await claimPeriodicRun(this.dataSource, TASK, interval, this.owner))) return;
+      await this.reconcile(interval);
+    } catch (error) {
+      this.logger.warn({ msg: 'reconciliation failed; retrying next round', error: String(error) });
+    }
+  }
+
+  /** One round; `graceMs` is how long a due delivery may wait in the queue before it is re-queued. */
+  async reconcile(graceMs: number): Promise<void> {
+    const expired = await this.deliveries.expireLeases();
+    if (expired.length > 0) {
+      reconciledTotal.inc({ reason: 'lease_expired' }, expired.length);
+      await this.dispatch.handOver(expired);
+    }
+    const overdue = await this.deliveries.overduePush(graceMs, OVERDUE_BATCH);
+    if (overdue.length > 0) {
+      reconciledTotal.inc({ reason: 'overdue' }, overdue.length);
+      await this.pushQueue.enqueue(overdue);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// Dispatch (SPEC §7, G1/G2): a commit records its deliveries in Postgres in the same database
+// transaction; once committed they are handed to the push queue or announced to pull receivers.
+// If that hand-over fails the deliveries are still in Postgres and the reconciler re-queues them.
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { afterCommit } from '../infra/database/after-commit';
+import { DeliveriesRepository, type QueuedDelivery } from './deliveries.repository';
+import { PushQueue } from './push-queue';
+import { ReadyNotifier } from './ready-notifier';
+
+@Injectable()
+export class DispatchService {
+  private readonly logger = new Logger('dispatch');
+
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly pushQueue: PushQueue,
+    private readonly notifier: ReadyNotifier,
+  ) {}
+
+  /** Call inside the committing transaction, after the messages got their commit sequence. */
+  async dispatch(manager: EntityManager, messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    const queued = await this.deliveries.insertFor(manager, messageIds);
+    if (queued.length > 0) afterCommit(manager, () => this.handOver(queued));
+  }
+
+  /** Queues push deliveries and wakes pull receivers; never throws (Postgres already has them). */
+  async handOver(queued: QueuedDelivery[]): Promise<void> {
+    if (queued.length === 0) return;
+    const pullGroups = queued.filter((d) => d.delivery_type === 'pull').map((d) => d.consumer_group);
+    try {
+      await Promise.all([this.pushQueue.enqueue(queued), this.notifier.notify(pullGroups)]);
+    } catch (error) {
+      this.logger.warn({
+        msg: 'could not queue deliveries; the reconciler will',
+        deliveries: queued.length,
+        error: String(error),
+      });
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
+import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from './delivered-message.view';
+import { IS_HEAD_OF_KEY } from './ordered-key.sql';
+
+export interface ReceivedRow extends DeliveredMessageRow {
+  receipt: string;
+  attempts: number;
+}
+
+export interface HeldDelivery {
+  id: string;
+  attempts: number;
+  max_retries: number;
+  retry_backoff_seconds: number[];
+}
+
+@Injectable()
+export class PullRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Takes up to `limit` ready deliveries of a group's member for `invisibleSeconds`, each with a
+   * fresh receipt handle. SKIP LOCKED keeps concurrent receivers from taking the same one (G6).
+   */
+  receive(group: string, member: string, limit: number, invisibleSeconds: number): Promise<ReceivedRow[]> {
+    return queryRows<ReceivedRow>(
+      this.dataSource,
+      `WITH picked AS (
+         SELECT d.id FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group
+          WHERE d.consumer_group = $1 AND d.member = $2 AND d.state IN ('pending', 'retrying')
+            AND d.available_at <= now() AND ${IS_HEAD_OF_KEY}
+          ORDER BY d.available_at, d.commit_seq LIMIT $3
+          FOR UPDATE OF d SKIP LOCKED
+       ), claimed AS (
+         UPDATE deliveries d
+            SET state = 'inflight', attempts = d.attempts + 1,
+                lease_until = now() + make_interval(secs => $4),
+                receipt = 'rh_' || replace(gen_random_uuid()::text, '-', '') || replace(d.id::text, '-', '')
+           FROM picked WHERE d.id = picked.id
+          RETURNING d.message_id, d.receipt, d.attempts, d.commit_seq
+       )
+       SELECT c.receipt, c.attempts, ${DELIVERED_MESSAGE_COLUMNS}
+         FROM claimed c JOIN messages m ON m.id = c.message_id
+        ORDER BY c.commit_seq`,
+      [group, member, limit, invisibleSeconds],
+    );
+  }
+
+  /** Milliseconds until something of the member's may become ready (a delay or a lease ends). */
+  async nextDueMs(group: string, member: string): Promise<number | null> {
+    const [row] = await queryRows<{ ms: string | null }>(
+      this.dataSource,
+      `SELECT greatest(0, ceil(extract(epoch FROM min(
+                CASE WHEN state = 'inflight' THEN lease_until WHEN available_at > now() THEN available_at END
+              ) - now()) * 1000)) AS ms
+         FROM deliveries
+        WHERE consumer_group = $1 AND member = $2 AND state IN ('pending', 'retrying', 'inflight')`,
+      [group, member],
+    );
+    return row.ms === null ? null : Number(row.ms);
+  }
+
+  /** Acks the deliveries whose current receipt is among `receipts`; returns the receipts acked. */
+  async ack(group: string, receipts: string[]): Promise<string[]> {
+    const rows = await queryRows<{ receipt: string }>(
+      this.dataSource,
+      `WITH targets AS (
+         SELECT id, receipt, attempts FROM deliveries
+          WHERE consumer_group = $1 AND receipt = ANY ($2::text[]) AND state = 'inflight'
+          FOR UPDATE
+       ), acked AS (
+         UPDATE deliveries d SET state = 'acked', acked_at = now(), lease_until = NULL, receipt = NULL
+           FROM targets WHERE d.id = targets.id
+          RETURNING d.id
+       ), logged AS (
+         INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome)
+         SELECT id, attempts, now(), 'acked' FROM targets
+       ), counted AS (
+         UPDATE consumer_groups SET acked_total = acked_total + (SELECT count(*) FROM acked)
+          WHERE name = $1 AND EXISTS (SELECT 1 FROM acked)
+       )
+       SELECT receipt FROM targets`,
+      [group, receipts],
+    );
+    return rows.map((row) => row.receipt);
+  }
+
+  /** The inflight delivery a current receipt names, locked until `manager`'s transaction ends. */
+  async hold(manager: EntityManager, group: string, receipt: string): Promise<HeldDelivery | null> {
+    const [row] = await queryRows<HeldDelivery>(
+      manager,
+      `SELECT d.id, d.attempts, g.max_retries, g.retry_backoff_seconds
+         FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group
+        WHERE d.consumer_group = $1 AND d.receipt = $2 AND d.state = 'inflight'
+        FOR UPDATE OF d`,
+      [group, receipt],
+    );
+    return row ?? null;
+  }
+
+  /** A nack: retry after `delaySeconds`, or dead-letter; the attempt is recorded as nacked. */
+  async release(
+    manager: EntityManager,
+    delivery: HeldDelivery,
+    next: { state: 'retrying'; delaySeconds: number } | { state: 'dead' },
+  ): Promise<void> {
+    await queryRows(
+      manager,
+      `WITH moved AS (
+         UPDATE deliveries
+            SET state = $2, receipt = NULL, lease_until = NULL, last_error = 'nacked by the consumer',
+                available_at = CASE WHEN $2 = 'retrying' THEN now() + make_interval(secs => $3) ELSE available_at END,
+                dead_at = CASE WHEN $2 = 'dead' THEN now() END
+          WHERE id = $1 RETURNING id, attempts
+       )
+       INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error)
+       SELECT id, attempts, now(), 'nacked', 'nacked by the consumer' FROM moved`,
+      [delivery.id, next.state, next.state === 'retrying' ? next.delaySeconds : 0],
+    );
+  }
+
+  /** Sets a current receipt's invisible time from now; false when the receipt is not current. */
+  async setVisibility(group: string, receipt: string, invisibleSeconds: number): Promise<boolean> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE deliveries SET lease_until = now() + make_interval(secs => $3)
+        WHERE consumer_group = $1 AND receipt = $2 AND state = 'inflight' RETURNING id`,
+      [group, receipt, invisibleSeconds],
+    );
+    return rows.length > 0;
+  }
+}

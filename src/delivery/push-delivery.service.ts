@@ -1,0 +1,139 @@
+// Push delivery (SPEC §7): claims one attempt of a delivery, POSTs it to the consumer, records the
+// outcome, and queues what follows (the retry, or the next message of an ordered key). Claims and
+// records from concurrent jobs are batched into one statement each.
+import { Injectable, Logger } from '@nestjs/common';
+import { Batcher } from '../common/batcher';
+import { Semaphore } from '../common/semaphore';
+import { DeliveriesRepository, type QueuedDelivery } from './deliveries.repository';
+import { deadLettersTotal, deliveryAttemptsTotal, pushLatency } from './delivery.metrics';
+import { sendPush, type PushResult } from './push.client';
+import type { DeliverJobData } from './push-queue';
+import { PushQueue } from './push-queue';
+import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
+import { afterFailure } from './retry-policy';
+
+const LIMIT_TTL_MS = 5000;
+
+@Injectable()
+export class PushDeliveryService {
+  private readonly logger = new Logger('push');
+  private readonly limits = new Map<string, { semaphore: Semaphore; checkedAt: number }>();
+  private readonly claims = new Batcher<DeliverJobData, ClaimedPush | undefined>(async (jobs) => {
+    const claimed = new Map((await this.push.claim(jobs)).map((row) => [row.id, row]));
+    return jobs.map((job) => claimed.get(job.deliveryId));
+  });
+  private readonly records = new Batcher<PushOutcome, void>(async (outcomes) => {
+    const recorded = await this.push.record(outcomes);
+    await this.followUp(outcomes, recorded);
+    return outcomes.map(() => undefined);
+  });
+
+  constructor(
+    private readonly push: PushRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly queue: PushQueue,
+  ) {}
+
+  /** One queued attempt; a stale or repeated job finds nothing to claim and does nothing. */
+  async deliver(job: DeliverJobData): Promise<void> {
+    const slot = await this.slotFor(job.group);
+    await slot.acquire();
+    try {
+      const delivery = await this.claims.add(job);
+      if (!delivery) return;
+      const startedAt = new Date();
+      const url = delivery.mode === 'broadcasting' ? delivery.member : delivery.push_urls[0];
+      if (!delivery.push_urls.includes(url)) {
+        // A broadcast member removed from the group's urls since: nobody to deliver to.
+        await this.records.add(memberRemoved(delivery, startedAt, url));
+        return;
+      }
+      const result = await sendPush(url, delivery);
+      await this.records.add(toOutcome(delivery, startedAt, result));
+      deliveryAttemptsTotal.inc({ consumer_group: job.group, outcome: result.ok ? 'acked' : 'failed' });
+      pushLatency.observe({ consumer_group: job.group }, result.latencyMs / 1000);
+    } finally {
+      slot.release();
+    }
+  }
+
+  /** Per-group maxConcurrency, per instance; the limit is re-read every few seconds. */
+  private async slotFor(group: string): Promise<Semaphore> {
+    const known = this.limits.get(group);
+    if (known && Date.now() - known.checkedAt < LIMIT_TTL_MS) return known.semaphore;
+    const limit = (await this.push.maxConcurrency(group)) ?? 1;
+    const semaphore = known?.semaphore ?? new Semaphore(limit);
+    semaphore.limit = limit;
+    this.limits.set(group, { semaphore, checkedAt: Date.now() });
+    return semaphore;
+  }
+
+  /** Queues retries at their time and, in ordered groups, the next message of each finished key. */
+  private async followUp(outcomes: PushOutcome[], recorded: RecordedPush[]): Promise<void> {
+    const byId = new Map(outcomes.map((outcome) => [outcome.id, outcome]));
+    const next: QueuedDelivery[] = [];
+    const freedKeys: { group: string; member: string; shardingKey: string }[] = [];
+    for (const row of recorded) {
+      const outcome = byId.get(row.id) as PushOutcome;
+      if (row.state === 'retrying') {
+        next.push({
+          id: row.id,
+          consumer_group: row.consumer_group,
+          delivery_type: 'push',
+          attempt: outcome.attempt + 1,
+          delay_ms: Math.round(outcome.delaySeconds * 1000),
+        });
+      } else if (row.sharding_key !== null) {
+        freedKeys.push({ group: row.consumer_group, member: row.member, shardingKey: row.sharding_key });
+      }
+      if (row.state === 'dead') deadLettersTotal.inc({ consumer_group: row.consumer_group });
+    }
+    try {
+      if (freedKeys.length > 0) next.push(...(await this.deliveries.nextOfKeys(freedKeys)));
+      await this.queue.enqueue(next);
+    } catch (error) {
+      this.logger.warn({
+        msg: 'could not queue follow-up deliveries; the reconciler will',
+        error: String(error),
+      });
+    }
+  }
+}
+
+function toOutcome(delivery: ClaimedPush, startedAt: Date, result: PushResult): PushOutcome {
+  const step = result.ok
+    ? { state: 'acked' as const, delaySeconds: 0 }
+    : afterFailure(
+        delivery.attempts,
+        delivery.max_retries,
+        delivery.retry_backoff_seconds,
+        result.retryAfterSeconds,
+      );
+  return {
+    id: delivery.id,
+    attempt: delivery.attempts,
+    startedAt,
+    outcome: result.ok ? 'acked' : 'failed',
+    nextState: step.state,
+    delaySeconds: 'delaySeconds' in step ? step.delaySeconds : 0,
+    httpStatus: result.httpStatus,
+    latencyMs: result.latencyMs,
+    excerpt: result.excerpt,
+    error: result.error,
+  };
+}
+
+function memberRemoved(delivery: ClaimedPush, startedAt: Date, url: string): PushOutcome {
+  return {
+    id: delivery.id,
+    attempt: delivery.attempts,
+    startedAt,
+    outcome: 'failed',
+    nextState: 'dead',
+    delaySeconds: 0,
+    httpStatus: null,
+    latencyMs: 0,
+    excerpt: null,
+    error: `${url} is no longer among the group's urls`,
+  };
+}

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
+import { IS_HEAD_OF_KEY } from './ordered-key.sql';
+
+/** A push delivery claimed for one attempt, with what is needed to send it. */
+export interface ClaimedPush {
+  id: string;
+  message_id: string;
+  consumer_group: string;
+  member: string;
+  attempts: number;
+  sharding_key: string | null;
+  push_urls: string[];
+  mode: 'clustering' | 'broadcasting';
+  ordered: boolean;
+  push_timeout_ms: number;
+  secret: string;
+  max_retries: number;
+  retry_backoff_seconds: number[];
+  topic: string;
+  key: string | null;
+  tag: string | null;
+  headers: Record<string, string>;
+  /** The body exactly as stored (json text), spliced into the request unchanged. */
+  body: string;
+  published_at: Date;
+}
+
+export interface PushOutcome {
+  id: string;
+  attempt: number;
+  startedAt: Date;
+  outcome: 'acked' | 'failed';
+  nextState: 'acked' | 'retrying' | 'dead';
+  delaySeconds: number;
+  httpStatus: number | null;
+  latencyMs: number;
+  excerpt: string | null;
+  error: string | null;
+}
+
+export interface RecordedPush {
+  id: string;
+  consumer_group: string;
+  member: string;
+  sharding_key: string | null;
+  state: 'acked' | 'retrying' | 'dead';
+}
+
+/** Leases outlive the request's own time-out, so a slow consumer is never sent the same attempt twice. */
+const LEASE_MARGIN_SECONDS = 30;
+
+@Injectable()
+export class PushRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Claims deliveries for the given attempts: only if still pending or retrying at the previous
+   * attempt (so a stale or repeated job does nothing) and, in ordered groups, only the oldest
+   * unfinished message of its key (G4).
+   */
+  claim(requests: { deliveryId: string; attempt: number }[]): Promise<ClaimedPush[]> {
+    return queryRows<ClaimedPush>(
+      this.dataSource,
+      `WITH req AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS r(id, attempt)),
+       claimed AS (
+         UPDATE deliveries d
+            SET state = 'inflight', attempts = d.attempts + 1,
+                lease_until = now() + make_interval(secs => g.push_timeout_ms / 1000.0 + ${LEASE_MARGIN_SECONDS})
+           FROM req, consumer_groups g
+          WHERE d.id = req.id AND d.attempts = req.attempt - 1 AND d.state IN ('pending', 'retrying')
+            AND g.name = d.consumer_group AND g.delivery_type = 'push'
+            AND ${IS_HEAD_OF_KEY}
+         RETURNING d.id, d.message_id, d.consumer_group, d.member, d.attempts, d.sharding_key,
+                   g.push_urls, g.mode, g.ordered, g.push_timeout_ms, g.secret, g.max_retries, g.retry_backoff_seconds
+       )
+       SELECT c.*, m.topic, m.key, m.tag, m.headers, m.body::text AS body, m.published_at
+         FROM claimed c JOIN messages m ON m.id = c.message_id`,
+      [requests.map((r) => r.deliveryId), requests.map((r) => r.attempt)],
+    );
+  }
+
+  /**
+   * Records attempts and moves their deliveries on, if the lease is still theirs (the reconciler
+   * may have expired it meanwhile). Acks are added to the groups' `acked_total`.
+   */
+  record(outcomes: PushOutcome[]): Promise<RecordedPush[]> {
+    return queryRows<RecordedPush>(
+      this.dataSource,
+      `WITH r AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[],
+                              $7::int[], $8::int[], $9::text[], $10::text[])
+           AS r(id, attempt, started_at, outcome, next_state, delay_s, http_status, latency_ms, excerpt, error)
+       ), moved AS (
+         UPDATE deliveries d
+            SET state = r.next_state, lease_until = NULL,
+                acked_at = CASE WHEN r.next_state = 'acked' THEN now() ELSE d.acked_at END,
+                dead_at = CASE WHEN r.next_state = 'dead' THEN now() ELSE d.dead_at END,
+                available_at = CASE WHEN r.next_state = 'retrying'
+                                    THEN now() + make_interval(secs => r.delay_s) ELSE d.available_at END,
+                last_error = CASE WHEN r.next_state = 'acked' THEN d.last_error ELSE r.error END
+           FROM r
+          WHERE d.id = r.id AND d.state = 'inflight' AND d.attempts = r.attempt
+          RETURNING d.id, d.consumer_group, d.member, d.sharding_key, d.state
+       ), logged AS (
+         INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, http_status, latency_ms, response_excerpt, error)
+         SELECT r.id, r.attempt, r.started_at, r.outcome, r.http_status, r.latency_ms, r.excerpt, r.error
+           FROM r JOIN moved ON moved.id = r.id
+       ), counted AS (
+         UPDATE consumer_groups g SET acked_total = g.acked_total + c.n
+           FROM (SELECT consumer_group, count(*) AS n FROM moved WHERE state = 'acked' GROUP BY consumer_group) c
+          WHERE g.name = c.consumer_group
+       )
+       SELECT * FROM moved`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.attempt),
+        outcomes.map((o) => o.startedAt),
+        outcomes.map((o) => o.outcome),
+        outcomes.map((o) => o.nextState),
+        outcomes.map((o) => o.delaySeconds),
+        outcomes.map((o) => o.httpStatus),
+        outcomes.map((o) => o.latencyMs),
+        outcomes.map((o) => o.excerpt),
+        outcomes.map((o) => o.error),
+      ],
+    );
+  }
+
+  async maxConcurrency(group: string): Promise<number | null> {
+    const [row] = await queryRows<{ max_concurrency: number | null }>(
+      this.dataSource,
+      `SELECT max_concurrency FROM consumer_groups WHERE name = $1`,
+      [group],
+    );
+    return row?.max_concurrency ?? null;
+  }
+}
