@@ -61,7 +61,7 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000) TXMSG_CHECKBACK_POLL_MS = 1000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_GROUP_CONCURRENCY = 8;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) TXMSG_PUSH_CONCURRENCY = 256;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) TXMSG_PUSH_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) TXMSG_RECONCILE_INTERVAL_MS = 5000;
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
@@ -106,7 +106,7 @@ export class AppConfig {
   /** Check-back: how often to look for due checks, and how many may be in flight (total, per group). */
   readonly checkback: { pollMs: number; concurrency: number; groupConcurrency: number };
   /**
-   * Delivery: push requests in flight per instance, and how often the reconciler hands overdue
+   * Delivery: push jobs in flight per instance (a job is one commit's messages for one group), and how often the reconciler hands overdue
    * deliveries back to the queue and expires leases.
    */
   readonly delivery: { pushConcurrency: number; reconcileIntervalMs: number };

@@ -7,7 +7,7 @@ import { Semaphore } from '../common/semaphore';
 import { DeliveriesRepository, type QueuedDelivery } from './deliveries.repository';
 import { deadLettersTotal, deliveryAttemptsTotal, pushLatency } from './delivery.metrics';
 import { sendPush, type PushResult } from './push.client';
-import type { DeliverJobData } from './push-queue';
+import type { DeliverJobData, PushAttempt } from './push-queue';
 import { PushQueue } from './push-queue';
 import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
 import { afterFailure } from './retry-policy';
@@ -18,9 +18,9 @@ const LIMIT_TTL_MS = 5000;
 export class PushDeliveryService {
   private readonly logger = new Logger('push');
   private readonly limits = new Map<string, { semaphore: Semaphore; checkedAt: number }>();
-  private readonly claims = new Batcher<DeliverJobData, ClaimedPush | undefined>(async (jobs) => {
-    const claimed = new Map((await this.push.claim(jobs)).map((row) => [row.id, row]));
-    return jobs.map((job) => claimed.get(job.deliveryId));
+  private readonly claims = new Batcher<PushAttempt, ClaimedPush | undefined>(async (attempts) => {
+    const claimed = new Map((await this.push.claim(attempts)).map((row) => [row.id, row]));
+    return attempts.map((attempt) => claimed.get(attempt.deliveryId));
   });
   private readonly records = new Batcher<PushOutcome, void>(async (outcomes) => {
     const recorded = await this.push.record(outcomes);
@@ -34,12 +34,21 @@ export class PushDeliveryService {
     private readonly queue: PushQueue,
   ) {}
 
-  /** One queued attempt; a stale or repeated job finds nothing to claim and does nothing. */
+  /** A job's attempts, concurrently within the group's limit. */
   async deliver(job: DeliverJobData): Promise<void> {
     const slot = await this.slotFor(job.group);
+    const results = await Promise.allSettled(
+      job.attempts.map((attempt) => this.attempt(job.group, attempt, slot)),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason; // BullMQ retries the job; claimed attempts are skipped then
+  }
+
+  /** One attempt; a stale or repeated one finds nothing to claim and does nothing. */
+  private async attempt(group: string, attempt: PushAttempt, slot: Semaphore): Promise<void> {
     await slot.acquire();
     try {
-      const delivery = await this.claims.add(job);
+      const delivery = await this.claims.add(attempt);
       if (!delivery) return;
       const startedAt = new Date();
       const url = delivery.mode === 'broadcasting' ? delivery.member : delivery.push_urls[0];
@@ -50,8 +59,8 @@ export class PushDeliveryService {
       }
       const result = await sendPush(url, delivery);
       await this.records.add(toOutcome(delivery, startedAt, result));
-      deliveryAttemptsTotal.inc({ consumer_group: job.group, outcome: result.ok ? 'acked' : 'failed' });
-      pushLatency.observe({ consumer_group: job.group }, result.latencyMs / 1000);
+      deliveryAttemptsTotal.inc({ consumer_group: group, outcome: result.ok ? 'acked' : 'failed' });
+      pushLatency.observe({ consumer_group: group }, result.latencyMs / 1000);
     } finally {
       slot.release();
     }

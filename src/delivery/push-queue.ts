@@ -1,5 +1,7 @@
-// Producer side of the push queue: one BullMQ job per delivery attempt, with a deterministic id
-// (`<delivery id>.<attempt>`) so handing the same attempt over twice queues it once.
+// Producer side of the push queue. A job carries the attempts one hand-over made for one group
+// (a commit of many messages is one job, a retry is a job of one), so queue overhead is paid per
+// commit rather than per message. Job ids are deterministic (`<first delivery id>.<attempt>`),
+// so handing the same attempts over twice queues them once.
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
@@ -7,11 +9,17 @@ import { PushJobName, QueueName } from '../infra/queue/queue-names';
 import { createRedis } from '../infra/redis/redis.module';
 import type { QueuedDelivery } from './deliveries.repository';
 
-export interface DeliverJobData {
+export interface PushAttempt {
   deliveryId: string;
   attempt: number;
-  group: string;
 }
+
+export interface DeliverJobData {
+  group: string;
+  attempts: PushAttempt[];
+}
+
+const MAX_ATTEMPTS_PER_JOB = 100;
 
 export const pushJobId = (deliveryId: string, attempt: number) => `${deliveryId}.${attempt}`;
 
@@ -44,13 +52,22 @@ export class PushQueue implements OnApplicationShutdown {
 
   /** Queues push deliveries; pull deliveries in `deliveries` are skipped. */
   async enqueue(deliveries: QueuedDelivery[]): Promise<void> {
-    const push = deliveries.filter((delivery) => delivery.delivery_type === 'push');
-    if (push.length === 0) return;
+    const byGroupAndDelay = new Map<string, QueuedDelivery[]>();
+    for (const delivery of deliveries) {
+      if (delivery.delivery_type !== 'push') continue;
+      const key = `${delivery.consumer_group}\n${delivery.delay_ms}`;
+      byGroupAndDelay.set(key, [...(byGroupAndDelay.get(key) ?? []), delivery]);
+    }
+    const batches = [...byGroupAndDelay.values()].flatMap((list) => chunk(list, MAX_ATTEMPTS_PER_JOB));
+    if (batches.length === 0) return;
     await this.queue.addBulk(
-      push.map((delivery) => ({
+      batches.map((batch) => ({
         name: PushJobName.Deliver,
-        data: { deliveryId: delivery.id, attempt: delivery.attempt, group: delivery.consumer_group },
-        opts: { jobId: pushJobId(delivery.id, delivery.attempt), delay: delivery.delay_ms },
+        data: {
+          group: batch[0].consumer_group,
+          attempts: batch.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attempt })),
+        },
+        opts: { jobId: pushJobId(batch[0].id, batch[0].attempt), delay: batch[0].delay_ms },
       })),
     );
   }
@@ -59,4 +76,10 @@ export class PushQueue implements OnApplicationShutdown {
     await this.queue.close();
     await this.connection.quit().catch(() => this.connection.disconnect());
   }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../infra/database/sql';
 import { IS_HEAD_OF_KEY } from './ordered-key.sql';
+import type { PushAttempt } from './push-queue';
 
 /** A push delivery claimed for one attempt, with what is needed to send it. */
 export interface ClaimedPush {
@@ -61,7 +62,7 @@ export class PushRepository {
    * attempt (so a stale or repeated job does nothing) and, in ordered groups, only the oldest
    * unfinished message of its key (G4).
    */
-  claim(requests: { deliveryId: string; attempt: number }[]): Promise<ClaimedPush[]> {
+  claim(requests: PushAttempt[]): Promise<ClaimedPush[]> {
     return queryRows<ClaimedPush>(
       this.dataSource,
       `WITH req AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS r(id, attempt)),

@@ -13,6 +13,7 @@ export interface ReceivedRequest {
 export interface PeerReply {
   status?: number;
   body?: string | object;
+  headers?: Record<string, string>;
   delayMs?: number;
 }
 
@@ -59,7 +60,9 @@ export async function startHttpPeer(
         peer.inflight--;
         if (res.destroyed) return;
         const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' }).end(body);
+        res
+          .writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers })
+          .end(body);
       });
     });
   });
