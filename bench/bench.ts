@@ -20,6 +20,7 @@ const options: Options = {
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
 };
 
+const print = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Push endpoint: records when each message arrived; answers 200 (the ack). */
@@ -77,7 +78,11 @@ async function startService(): Promise<{ url: string; token: string; child?: Chi
 function client(url: string, token: string) {
   const pool = new Pool(url, { connections: 128, pipelining: 1 });
   return {
-    async call(method: 'POST' | 'PUT' | 'GET', path: string, body?: unknown): Promise<any> {
+    async call<T = Record<string, unknown>>(
+      method: 'POST' | 'PUT' | 'GET',
+      path: string,
+      body?: unknown,
+    ): Promise<T> {
       const response = await pool.request({
         method,
         path,
@@ -89,7 +94,7 @@ function client(url: string, token: string) {
       });
       const text = await response.body.text();
       if (response.statusCode >= 300) throw new Error(`${method} ${path} → ${response.statusCode}: ${text}`);
-      return text ? JSON.parse(text) : undefined;
+      return (text ? JSON.parse(text) : undefined) as T;
     },
     close: () => pool.close(),
   };
@@ -121,7 +126,7 @@ async function produce(
       const wait = next - performance.now();
       if (wait > 0) await sleep(wait);
     }
-    const tx = await api.call('POST', '/v1/transactions', {
+    const tx = await api.call<{ id: string; messageIds: string[] }>('POST', '/v1/transactions', {
       producerGroup: `bench-${run}`,
       messages: Array.from({ length: options.messagesPerTransaction }, (_, i) => ({
         topic: `bench-${run}`,
@@ -130,7 +135,7 @@ async function produce(
       })),
     });
     const sentAt = performance.now();
-    for (const id of tx.messageIds as string[]) commitSentAt.set(id, sentAt);
+    for (const id of tx.messageIds) commitSentAt.set(id, sentAt);
     await api.call('POST', `/v1/transactions/${tx.id}/commit`);
   }
 }
@@ -239,8 +244,8 @@ async function main() {
       }),
     ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-    for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
-    console.log(JSON.stringify({ options, peak, halfLoad: half }, null, 2));
+    for (const row of rows) print(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
+    print(JSON.stringify({ options, peak, halfLoad: half }, null, 2));
   } finally {
     await api.close();
     consumer.close();
@@ -252,6 +257,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });
