@@ -1,0 +1,120 @@
+import { createGroup, createTopic } from '../support/delivery-fixture';
+import { expectEventually } from '../support/eventually';
+import { startHttpPeer } from '../support/http-peer';
+import { useService } from '../support/service-fixture';
+
+describe('ordered groups (SPEC §7, G4)', () => {
+  const service = useService({ TXMSG_RECONCILE_INTERVAL_MS: '300' });
+
+  it('delivers each key in commit order, one at a time, with failures injected; keys progress in parallel', async () => {
+    const inflightByKey = new Map<string, number>();
+    let overlapWithinKey = 0;
+    const failedOnce = new Set<string>();
+    const consumer = await startHttpPeer(async (request) => {
+      const key = request.body.shardingKey as string;
+      const inflight = (inflightByKey.get(key) ?? 0) + 1;
+      inflightByKey.set(key, inflight);
+      if (inflight > 1) overlapWithinKey++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inflightByKey.set(key, (inflightByKey.get(key) ?? 1) - 1);
+      // Every third message fails its first attempt: a retry must hold its key back.
+      if (request.body.body.n % 3 === 0 && !failedOnce.has(request.body.id)) {
+        failedOnce.add(request.body.id);
+        return { status: 503 };
+      }
+      return { status: 200 };
+    });
+    try {
+      const topic = await createTopic(service.http);
+      await createGroup(service.http, topic, {
+        ordered: true,
+        delivery: { type: 'push', url: consumer.url, maxConcurrency: 16 },
+        retryBackoffSeconds: [1],
+      });
+      const keys = ['k1', 'k2', 'k3', 'k4'];
+      const messages = Array.from({ length: 24 }, (_, n) => ({ body: { n }, shardingKey: keys[n % 4] }));
+      for (let i = 0; i < messages.length; i += 6) {
+        const sent = await service.http.post(`/v1/topics/${topic}/messages/batch`, {
+          messages: messages.slice(i, i + 6),
+        });
+        expect(sent.status).toBe(201);
+      }
+
+      const acked = () => consumer.received.filter((r) => !(r.body.body.n % 3 === 0 && r.body.attempt === 1));
+      await expectEventually(async () => expect(acked()).toHaveLength(24), 30_000);
+      for (const key of keys) {
+        // Every attempt of the key, failed ones included, in arrival order: a retry comes before
+        // anything later of its key, so the sequence never goes back (e.g. 0, 0, 4, 8, 12, 12, …).
+        const arrivals = consumer.received
+          .filter((r) => r.body.shardingKey === key)
+          .map((r) => r.body.body.n);
+        expect(arrivals).toEqual([...arrivals].sort((a, b) => a - b));
+        expect(arrivals.filter((n) => n % 3 === 0)).toHaveLength(
+          2 * new Set(arrivals.filter((n) => n % 3 === 0)).size,
+        );
+      }
+      expect(overlapWithinKey).toBe(0);
+      expect(consumer.maxInflight).toBeGreaterThan(1); // other keys went on in parallel
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('releases a key when its head is dead-lettered', async () => {
+    const consumer = await startHttpPeer((request) => ({
+      status: request.body.body === 'poison' ? 500 : 200,
+    }));
+    try {
+      const topic = await createTopic(service.http);
+      const group = await createGroup(service.http, topic, {
+        ordered: true,
+        delivery: { type: 'push', url: consumer.url },
+        maxRetries: 1,
+        retryBackoffSeconds: [1],
+      });
+      const sent = await service.http.post(`/v1/topics/${topic}/messages/batch`, {
+        messages: [
+          { body: 'poison', shardingKey: 'k' },
+          { body: 'next', shardingKey: 'k' },
+        ],
+      });
+      expect(sent.status).toBe(201);
+
+      await expectEventually(
+        async () => expect(consumer.received.map((r) => r.body.body)).toEqual(['poison', 'poison', 'next']),
+        15_000,
+      );
+      const dead = await service.http.get(`/v1/consumer-groups/${group.name}/dead-letters`);
+      expect(dead.body.items.map((d: any) => d.message.body)).toEqual(['poison']);
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('hands a pull receiver one message per key until it is acked', async () => {
+    const topic = await createTopic(service.http);
+    const group = await createGroup(service.http, topic, { ordered: true, delivery: { type: 'pull' } });
+    const sent = await service.http.post(`/v1/topics/${topic}/messages/batch`, {
+      messages: [
+        { body: 'a1', shardingKey: 'a' },
+        { body: 'a2', shardingKey: 'a' },
+        { body: 'b1', shardingKey: 'b' },
+      ],
+    });
+    expect(sent.status).toBe(201);
+    const receive = async () =>
+      (
+        await service.http.post(`/v1/consumer-groups/${group.name}/receive`, {
+          waitSeconds: 0,
+          maxMessages: 10,
+        })
+      ).body.messages as { receiptHandle: string; message: { body: string } }[];
+
+    const first = await receive();
+    expect(first.map((m) => m.message.body).sort()).toEqual(['a1', 'b1']);
+    expect(await receive()).toEqual([]);
+    const a1 = first.find((m) => m.message.body === 'a1');
+    await service.http.post(`/v1/consumer-groups/${group.name}/ack`, { receiptHandles: [a1?.receiptHandle] });
+    expect((await receive()).map((m) => m.message.body)).toEqual(['a2']);
+  });
+});
