@@ -1,0 +1,137 @@
+import { Redis } from 'ioredis';
+import { startApp, type AppProcess } from '../support/app-process';
+import { createGroup, createTopic, producerGroup } from '../support/delivery-fixture';
+import { expectEventually } from '../support/eventually';
+import { HttpClient } from '../support/http-client';
+import { startHttpPeer } from '../support/http-peer';
+import { createTestEnv, type TestEnv } from '../support/test-env';
+
+const FAST = { TXMSG_RECONCILE_INTERVAL_MS: '300' };
+
+describe('delivery reliability (G2, G3, G6)', () => {
+  let env: TestEnv;
+  const apps: AppProcess[] = [];
+  beforeAll(async () => {
+    env = await createTestEnv();
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await env?.close();
+  });
+  const start = async (extra: Record<string, string> = {}) => {
+    const app = await startApp(env, { ...FAST, ...extra });
+    apps.push(app);
+    return { app, http: new HttpClient(app.url, env.adminToken) };
+  };
+
+  it('hands deliveries to the queue at commit, without waiting for the reconciler', async () => {
+    const { http } = await start({ TXMSG_RECONCILE_INTERVAL_MS: '600000' });
+    const consumer = await startHttpPeer();
+    try {
+      const topic = await createTopic(http);
+      await createGroup(http, topic, { delivery: { type: 'push', url: consumer.url } });
+      const sent = await http.post(`/v1/topics/${topic}/messages`, { body: 'direct' });
+      await expectEventually(async () =>
+        expect(consumer.received.map((r) => r.body.id)).toEqual([sent.body.id]),
+      );
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('loses no committed message when Redis is flushed mid-run', async () => {
+    const { http } = await start();
+    const consumer = await startHttpPeer(() => ({ delayMs: 5 }));
+    const redis = new Redis(env.redisUrl);
+    try {
+      const topic = await createTopic(http);
+      await createGroup(http, topic, { delivery: { type: 'push', url: consumer.url, maxConcurrency: 4 } });
+      const producer = await producerGroup(http);
+      const committed: string[] = [];
+      let flushed = false;
+      for (let i = 0; i < 60; i++) {
+        const tx = await http.post('/v1/transactions', {
+          producerGroup: producer,
+          messages: [
+            { topic, body: { i, part: 1 } },
+            { topic, body: { i, part: 2 } },
+          ],
+        });
+        expect((await http.post(`/v1/transactions/${tx.body.id}/commit`)).status).toBe(200);
+        committed.push(...tx.body.messageIds);
+        if (i === 30) {
+          await redis.flushall(); // queue jobs, delayed jobs and locks are gone; Postgres still has it all
+          flushed = true;
+        }
+      }
+      expect(flushed).toBe(true);
+      await expectEventually(async () => {
+        const delivered = new Set(consumer.received.map((r) => r.body.id));
+        expect(committed.filter((id) => !delivered.has(id))).toEqual([]);
+      }, 20_000);
+      const states = await env.db.query(`SELECT state, count(*)::int AS n FROM deliveries GROUP BY state`);
+      expect(states.rows).toEqual([{ state: 'acked', n: 120 }]);
+    } finally {
+      redis.disconnect();
+      await consumer.close();
+    }
+  });
+
+  it('runs two instances without delivering a message twice at once, nor again once acked', async () => {
+    const first = await start();
+    await start();
+    const inflight = new Map<string, number>();
+    let concurrentDuplicates = 0;
+    const consumer = await startHttpPeer(async (request) => {
+      const id = request.body.id as string;
+      const now = (inflight.get(id) ?? 0) + 1;
+      inflight.set(id, now);
+      if (now > 1) concurrentDuplicates++;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inflight.set(id, (inflight.get(id) ?? 1) - 1);
+      return { status: 200 };
+    });
+    try {
+      const topic = await createTopic(first.http);
+      await createGroup(first.http, topic, { delivery: { type: 'push', url: consumer.url } });
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const batch = await first.http.post(`/v1/topics/${topic}/messages/batch`, {
+          messages: Array.from({ length: 10 }, (_, n) => ({ body: i * 10 + n })),
+        });
+        ids.push(...batch.body.ids);
+      }
+      await expectEventually(
+        async () => expect(new Set(consumer.received.map((r) => r.body.id)).size).toBe(100),
+        20_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // reconciler rounds on both instances
+      expect(concurrentDuplicates).toBe(0);
+      expect(consumer.received.map((r) => r.body.id).sort()).toEqual([...ids].sort());
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('finishes deliveries after a push worker dies mid-request (lease expiry)', async () => {
+    const consumer = await startHttpPeer(() => ({ delayMs: 60_000 }));
+    const { app, http } = await start({ TXMSG_ROLES: 'api,push' });
+    const topic = await createTopic(http);
+    await createGroup(http, topic, { delivery: { type: 'push', url: consumer.url, timeoutMs: 500 } });
+    const sent = await http.post(`/v1/topics/${topic}/messages`, { body: 'survives' });
+    await expectEventually(async () => expect(consumer.received).toHaveLength(1));
+    await app.stop('SIGKILL');
+
+    consumer.setHandler(() => ({ status: 200 }));
+    // The lease would run 30 s past the time-out; end it now rather than wait.
+    await env.db.query(`UPDATE deliveries SET lease_until = now() WHERE message_id = $1`, [sent.body.id]);
+    await start();
+    await expectEventually(async () => {
+      const row = await env.db.query(`SELECT state, attempts FROM deliveries WHERE message_id = $1`, [
+        sent.body.id,
+      ]);
+      expect(row.rows).toEqual([{ state: 'acked', attempts: 2 }]);
+    }, 15_000);
+    await consumer.close();
+  });
+});
