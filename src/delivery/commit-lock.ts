@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../infra/database/sql';
+import { queryPrepared, queryRows } from '../infra/database/sql';
 
 /**
  * "Messages committed after the group (or broadcast member) was created" must split commits
@@ -10,7 +10,9 @@ import { queryRows } from '../infra/database/sql';
 const COMMIT_LOCK_KEY = 0x74786d73; // "txms"
 
 export async function holdCommitLockShared(manager: EntityManager): Promise<void> {
-  await queryRows(manager, `SELECT pg_advisory_xact_lock_shared($1)`, [COMMIT_LOCK_KEY]);
+  await queryPrepared(manager, 'txmsg_commit_lock_shared', `SELECT pg_advisory_xact_lock_shared($1)`, [
+    COMMIT_LOCK_KEY,
+  ]);
 }
 
 /** Takes the lock exclusively and returns the last commit sequence number handed out. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows } from '../infra/database/sql';
+import { queryPrepared, queryRows } from '../infra/database/sql';
 import { IS_HEAD_OF_KEY } from './ordered-key.sql';
 
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
@@ -25,8 +25,9 @@ export class DeliveriesRepository {
    * consumer of a broadcasting pull group (committed after its first receive).
    */
   insertFor(manager: EntityManager, messageIds: string[]): Promise<QueuedDelivery[]> {
-    return queryRows<QueuedDelivery>(
+    return queryPrepared<QueuedDelivery>(
       manager,
+      'txmsg_dispatch_insert',
       `WITH inserted AS (
          INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
          SELECT txmsg_uuid_v7(), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../infra/database/sql';
+import { queryPrepared, queryRows } from '../infra/database/sql';
 import { IS_HEAD_OF_KEY } from './ordered-key.sql';
 import type { PushAttempt } from './push-queue';
 
@@ -63,8 +63,9 @@ export class PushRepository {
    * unfinished message of its key (G4).
    */
   claim(requests: PushAttempt[]): Promise<ClaimedPush[]> {
-    return queryRows<ClaimedPush>(
+    return queryPrepared<ClaimedPush>(
       this.dataSource,
+      'txmsg_push_claim',
       `WITH req AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS r(id, attempt)),
        claimed AS (
          UPDATE deliveries d
@@ -88,8 +89,9 @@ export class PushRepository {
    * may have expired it meanwhile). Acks are added to the groups' `acked_total`.
    */
   record(outcomes: PushOutcome[]): Promise<RecordedPush[]> {
-    return queryRows<RecordedPush>(
+    return queryPrepared<RecordedPush>(
       this.dataSource,
+      'txmsg_push_record',
       `WITH r AS (
          SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[],
                               $7::int[], $8::int[], $9::text[], $10::text[])

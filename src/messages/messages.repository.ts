@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { holdCommitLockShared } from '../delivery/commit-lock';
-import { queryRows } from '../infra/database/sql';
+import { queryPrepared, queryRows } from '../infra/database/sql';
 import type { NewMessage } from './message.dto';
 
 export interface MessageRow {
@@ -30,8 +30,9 @@ export class MessagesRepository {
   async insert(manager: EntityManager, messages: NewMessage[], transactionId: string | null): Promise<Date> {
     const committed = transactionId === null;
     if (committed) await holdCommitLockShared(manager);
-    const rows = await queryRows<{ published_at: Date | null }>(
+    const rows = await queryPrepared<{ published_at: Date | null }>(
       manager,
+      'txmsg_messages_insert',
       `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
                              published_at, commit_seq)
        SELECT m.id, m.topic, $9::uuid, $10, m.body::json, m.key, m.tag, m.headers::jsonb, m.sharding_key, m.delay_ms,
@@ -60,8 +61,9 @@ export class MessagesRepository {
   /** Publishes a transaction's messages: COMMITTED, published now, commit sequence in id order. */
   async commitTransaction(manager: EntityManager, transactionId: string): Promise<string[]> {
     await holdCommitLockShared(manager);
-    const rows = await queryRows<{ id: string }>(
+    const rows = await queryPrepared<{ id: string }>(
       manager,
+      'txmsg_messages_commit',
       `WITH ordered AS (
          SELECT id, nextval('message_commit_seq') AS seq
            FROM (SELECT id FROM messages WHERE transaction_id = $1 AND state = 'PREPARED' ORDER BY id) AS pending
