@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { ApiError } from '../common/errors/api-error';
 import { newId } from '../common/ids';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination';
+import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import type { ApiKey } from './api-key.entity';
 import { toApiKeyView, type ApiKeyView, type CreateApiKeyDto } from './api-key.dto';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -47,10 +47,12 @@ export class ApiKeysService {
   }
 
   async list(query: PageQuery): Promise<Page<ApiKeyView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [afterId] = decodeCursor(query.cursor, 1) ?? [];
-    const rows = await this.keys.listActive(limit + 1, afterId as string | undefined);
-    return toPage(rows, limit, (row) => [row.id], toApiKeyView);
+    return pageAfterKey(
+      query,
+      (limit, after) => this.keys.listActive(limit, after),
+      (row) => row.id,
+      toApiKeyView,
+    );
   }
 
   async revoke(id: string): Promise<void> {

@@ -50,3 +50,19 @@ export function toPage<R, T>(
   const more = rows.length > limit;
   return { items: items.map(map), nextCursor: more ? encodeCursor(keyOf(items[items.length - 1])) : null };
 }
+
+/**
+ * A page of a list ordered by one string key (a name or an id): fetches `limit + 1` rows after
+ * the cursor's key and maps them.
+ */
+export async function pageAfterKey<R, T>(
+  query: PageQuery,
+  fetch: (limit: number, after: string | undefined) => Promise<R[]>,
+  keyOf: (row: R) => string,
+  map: (row: R) => T,
+): Promise<Page<T>> {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const [after] = decodeCursor(query.cursor, 1) ?? [];
+  const rows = await fetch(limit + 1, after === undefined ? undefined : String(after));
+  return toPage(rows, limit, (row) => [keyOf(row)], map);
+}

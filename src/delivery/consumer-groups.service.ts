@@ -1,7 +1,7 @@
 // Consumer groups (SPEC §7): who receives a topic's messages, how (push or pull), and how retries go.
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination';
+import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { generateWebhookSecret } from '../common/signing/webhook-secret';
 import { TopicsService } from '../topics/topics.service';
 import { CONSUMER_GROUP_DEFAULTS, type PutConsumerGroupDto } from './consumer-group.dto';
@@ -46,10 +46,12 @@ export class ConsumerGroupsService {
   }
 
   async list(query: PageQuery): Promise<Page<ConsumerGroupView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [after] = decodeCursor(query.cursor, 1) ?? [];
-    const rows = await this.groups.list(limit + 1, after as string | undefined);
-    return toPage(rows, limit, (row) => [row.name], toConsumerGroupView);
+    return pageAfterKey(
+      query,
+      (limit, after) => this.groups.list(limit, after),
+      (row) => row.name,
+      toConsumerGroupView,
+    );
   }
 
   async delete(name: string): Promise<void> {

@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
 import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type PageQuery } from '../common/pagination';
+import { pageAfterKey, type PageQuery } from '../common/pagination';
 import type { RedriveDto } from './consumer-group.dto';
 import { ConsumerGroupsService } from './consumer-groups.service';
 import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
@@ -19,15 +19,19 @@ export class DeadLettersService {
 
   async list(group: string, query: PageQuery) {
     await this.groups.require(group);
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [after] = decodeCursor(query.cursor, 1) ?? [];
-    if (after !== undefined && !UUID_PATTERN.test(String(after))) {
-      throw ApiError.validation('cursor is not valid', [
-        { field: 'cursor', message: 'not a cursor from this API' },
-      ]);
-    }
-    const rows = await this.deadLetters.list(group, limit + 1, after as string | undefined);
-    return toPage(rows, limit, (row) => [row.id], toDeadLetter);
+    return pageAfterKey(
+      query,
+      (limit, after) => {
+        if (after !== undefined && !UUID_PATTERN.test(after)) {
+          throw ApiError.validation('cursor is not valid', [
+            { field: 'cursor', message: 'not a cursor from this API' },
+          ]);
+        }
+        return this.deadLetters.list(group, limit, after);
+      },
+      (row) => row.id,
+      toDeadLetter,
+    );
   }
 
   async redrive(group: string, dto: RedriveDto) {

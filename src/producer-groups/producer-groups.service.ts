@@ -1,7 +1,7 @@
 // Producer groups: who answers check-backs for a set of transactions, and how often to ask (SPEC §4).
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination';
+import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { generateWebhookSecret } from '../common/signing/webhook-secret';
 import {
   PRODUCER_GROUP_DEFAULTS,
@@ -40,13 +40,10 @@ export class ProducerGroupsService {
   }
 
   async list(query: PageQuery): Promise<Page<ProducerGroupView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [after] = decodeCursor(query.cursor, 1) ?? [];
-    const rows = await this.groups.list(limit + 1, after as string | undefined);
-    return toPage(
-      rows,
-      limit,
-      (row) => [row.name],
+    return pageAfterKey(
+      query,
+      (limit, after) => this.groups.list(limit, after),
+      (row) => row.name,
       (row) => toProducerGroupView(row),
     );
   }

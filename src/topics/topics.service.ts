@@ -1,7 +1,7 @@
 // Topics: the names messages are published to (SPEC §4).
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination';
+import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { toTopicView, type PutTopicDto, type TopicView } from './topic.dto';
 import { TopicsRepository, type TopicCounts } from './topics.repository';
 
@@ -21,10 +21,12 @@ export class TopicsService {
   }
 
   async list(query: PageQuery): Promise<Page<TopicView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [after] = decodeCursor(query.cursor, 1) ?? [];
-    const rows = await this.topics.list(limit + 1, after as string | undefined);
-    return toPage(rows, limit, (row) => [row.name], toTopicView);
+    return pageAfterKey(
+      query,
+      (limit, after) => this.topics.list(limit, after),
+      (row) => row.name,
+      toTopicView,
+    );
   }
 
   async delete(name: string): Promise<void> {
