@@ -9,14 +9,15 @@ import { Pool } from 'undici';
 interface Options {
   producers: number;
   seconds: number;
-  messagesPerTransaction: number;
+  /** Each size is benchmarked in turn: one message per transaction, then batched transactions. */
+  messagesPerTransaction: number[];
   warmupSeconds: number;
 }
 
 const options: Options = {
   producers: Number(process.env.BENCH_PRODUCERS ?? 64),
   seconds: Number(process.env.BENCH_SECONDS ?? 15),
-  messagesPerTransaction: Number(process.env.BENCH_MESSAGES_PER_TX ?? 1),
+  messagesPerTransaction: (process.env.BENCH_MESSAGES_PER_TX ?? '1,50').split(',').map(Number),
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
 };
 
@@ -117,9 +118,11 @@ async function produce(
   run: string,
   until: number,
   commitSentAt: Map<string, number>,
-  pace?: { intervalMs: number },
+  batch: number,
+  pace?: { intervalMs: number; offsetMs: number },
 ) {
-  let next = performance.now();
+  // Paced producers start spread over one interval, so their requests do not arrive in bursts.
+  let next = performance.now() + (pace?.offsetMs ?? 0) - (pace?.intervalMs ?? 0);
   while (performance.now() < until) {
     if (pace) {
       next += pace.intervalMs;
@@ -128,7 +131,7 @@ async function produce(
     }
     const tx = await api.call<{ id: string; messageIds: string[] }>('POST', '/v1/transactions', {
       producerGroup: `bench-${run}`,
-      messages: Array.from({ length: options.messagesPerTransaction }, (_, i) => ({
+      messages: Array.from({ length: batch }, (_, i) => ({
         topic: `bench-${run}`,
         key: `order-${i}`,
         body: { orderId: i, amount: 42, note: 'bench' },
@@ -150,16 +153,26 @@ async function phase(
   consumer: Awaited<ReturnType<typeof startConsumer>>,
   run: string,
   producers: number,
+  batch: number,
   seconds: number,
   ratePerSecond?: number,
 ) {
   const commitSentAt = new Map<string, number>();
   const started = performance.now();
   const until = started + seconds * 1000;
-  const pace = ratePerSecond
-    ? { intervalMs: (1000 * producers * options.messagesPerTransaction) / ratePerSecond }
-    : undefined;
-  await Promise.all(Array.from({ length: producers }, () => produce(api, run, until, commitSentAt, pace)));
+  const intervalMs = ratePerSecond ? (1000 * producers * batch) / ratePerSecond : 0;
+  await Promise.all(
+    Array.from({ length: producers }, (_, i) =>
+      produce(
+        api,
+        run,
+        until,
+        commitSentAt,
+        batch,
+        ratePerSecond ? { intervalMs, offsetMs: (i * intervalMs) / producers } : undefined,
+      ),
+    ),
+  );
   const produced = performance.now();
   // Wait for the tail of deliveries (at most 10 s).
   while (performance.now() - produced < 10_000) {
@@ -180,10 +193,11 @@ async function phase(
   const elapsed = (lastArrival - started) / 1000;
   return {
     producers,
+    messagesPerTransaction: batch,
     targetRate: ratePerSecond ?? null,
     committed: commitSentAt.size,
     delivered,
-    lost: commitSentAt.size - delivered,
+    undelivered: commitSentAt.size - delivered,
     seconds: Number(elapsed.toFixed(2)),
     messagesPerSecond: Math.round(delivered / elapsed),
     latencyMs: {
@@ -201,51 +215,47 @@ async function main() {
   const run = Date.now().toString(36);
   try {
     await setUp(api, consumer.url, run);
-    await phase(api, consumer, run, options.producers, options.warmupSeconds);
-    const peak = await phase(api, consumer, run, options.producers, options.seconds);
-    const half = await phase(
-      api,
-      consumer,
-      run,
-      options.producers,
-      options.seconds,
-      peak.messagesPerSecond / 2,
-    );
+    const runs = [];
+    for (const batch of options.messagesPerTransaction) {
+      await phase(api, consumer, run, options.producers, batch, options.warmupSeconds);
+      const peak = await phase(api, consumer, run, options.producers, batch, options.seconds);
+      const half = await phase(
+        api,
+        consumer,
+        run,
+        options.producers,
+        batch,
+        options.seconds,
+        peak.messagesPerSecond / 2,
+      );
+      runs.push({ messagesPerTransaction: batch, peak, halfLoad: half });
+    }
+    const header = ['phase', 'producers', 'msgs/tx', 'target msg/s', 'delivered', 'undelivered', 'msg/s'];
     const rows = [
-      [
-        'phase',
-        'producers',
-        'msgs/tx',
-        'target msg/s',
-        'delivered',
-        'lost',
-        'msg/s',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
-      ],
-      ...[
-        ['peak', peak],
-        ['half load', half],
-      ].map(([name, r]) => {
-        const result = r as typeof peak;
-        return [
-          name as string,
+      [...header, 'p50 ms', 'p99 ms', 'max ms'],
+      ...runs.flatMap((r) =>
+        (
+          [
+            ['peak', r.peak],
+            ['half load', r.halfLoad],
+          ] as const
+        ).map(([name, result]) => [
+          name,
           String(result.producers),
-          String(options.messagesPerTransaction),
+          String(result.messagesPerTransaction),
           result.targetRate === null ? '-' : String(Math.round(result.targetRate)),
           String(result.delivered),
-          String(result.lost),
+          String(result.undelivered),
           String(result.messagesPerSecond),
           String(result.latencyMs.p50),
           String(result.latencyMs.p99),
           String(result.latencyMs.max),
-        ];
-      }),
+        ]),
+      ),
     ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     for (const row of rows) print(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
-    print(JSON.stringify({ options, peak, halfLoad: half }, null, 2));
+    print(JSON.stringify({ options, runs }, null, 2));
   } finally {
     await api.close();
     consumer.close();

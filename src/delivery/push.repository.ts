@@ -60,7 +60,8 @@ export class PushRepository {
   /**
    * Claims deliveries for the given attempts: only if still pending or retrying at the previous
    * attempt (so a stale or repeated job does nothing) and, in ordered groups, only the oldest
-   * unfinished message of its key (G4).
+   * unfinished message of its key (G4). `d.id = ANY ($1)` beside the join keeps the primary-key
+   * lookup in the cached plan even when it was planned before the table had statistics.
    */
   claim(requests: PushAttempt[]): Promise<ClaimedPush[]> {
     return queryPrepared<ClaimedPush>(
@@ -72,7 +73,8 @@ export class PushRepository {
             SET state = 'inflight', attempts = d.attempts + 1,
                 lease_until = now() + make_interval(secs => g.push_timeout_ms / 1000.0 + ${LEASE_MARGIN_SECONDS})
            FROM req, consumer_groups g
-          WHERE d.id = req.id AND d.attempts = req.attempt - 1 AND d.state IN ('pending', 'retrying')
+          WHERE d.id = ANY ($1::uuid[]) AND d.id = req.id
+            AND d.attempts = req.attempt - 1 AND d.state IN ('pending', 'retrying')
             AND g.name = d.consumer_group AND g.delivery_type = 'push'
             AND ${IS_HEAD_OF_KEY}
          RETURNING d.id, d.message_id, d.consumer_group, d.member, d.attempts, d.sharding_key,
@@ -105,7 +107,7 @@ export class PushRepository {
                                     THEN now() + make_interval(secs => r.delay_s) ELSE d.available_at END,
                 last_error = CASE WHEN r.next_state = 'acked' THEN d.last_error ELSE r.error END
            FROM r
-          WHERE d.id = r.id AND d.state = 'inflight' AND d.attempts = r.attempt
+          WHERE d.id = ANY ($1::uuid[]) AND d.id = r.id AND d.state = 'inflight' AND d.attempts = r.attempt
           RETURNING d.id, d.consumer_group, d.member, d.sharding_key, d.state
        ), logged AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, http_status, latency_ms, response_excerpt, error)
