@@ -128,6 +128,25 @@ describe('delivery reliability (G2, G3, G6)', () => {
     }
   });
 
+  it('finishes an in-flight push before exiting on SIGTERM', async () => {
+    const consumer = await startHttpPeer(() => ({ delayMs: 1000 }));
+    try {
+      const { app, http } = await start();
+      const topic = await createTopic(http);
+      await createGroup(http, topic, { delivery: { type: 'push', url: consumer.url } });
+      const sent = await http.post(`/v1/topics/${topic}/messages`, { body: 'drain' });
+      await expectEventually(async () => expect(consumer.received).toHaveLength(1));
+
+      expect(await app.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      const row = await env.db.query(`SELECT state, attempts FROM deliveries WHERE message_id = $1`, [
+        sent.body.id,
+      ]);
+      expect(row.rows).toEqual([{ state: 'acked', attempts: 1 }]);
+    } finally {
+      await consumer.close();
+    }
+  });
+
   it('finishes deliveries after a push worker dies mid-request (lease expiry)', async () => {
     let answer = () => undefined as void;
     const answered = new Promise<void>((resolve) => (answer = resolve));
