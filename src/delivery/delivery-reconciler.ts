@@ -1,7 +1,8 @@
 // Postgres is the source of truth (G2): on one `dispatch` instance at a time, the reconciler
-// expires leases that ran out (dead push workers, unacknowledged pull receives) and hands overdue
-// push deliveries back to the queue — a Redis flush or restart loses queue jobs, never deliveries.
-// Job ids are deterministic, so re-queuing a job that still exists does nothing.
+// expires leases that ran out (dead push workers, unacknowledged pull receives) and, when no job
+// is waiting for a worker, hands overdue push deliveries back to the queue — a Redis flush or
+// restart loses queue jobs, never deliveries. Claims are conditional, so a job queued twice
+// delivers once.
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
@@ -61,6 +62,10 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
       reconciledTotal.inc({ reason: 'lease_expired' }, expired.length);
       await this.dispatch.handOver(expired);
     }
+    // While jobs wait for a worker, overdue deliveries are most likely among them (a backlog):
+    // queuing them again would only add duplicate work. A lost job is queued again once the
+    // queue has drained.
+    if ((await this.pushQueue.waitingJobs()) > 0) return;
     const overdue = await this.deliveries.overduePush(graceMs, OVERDUE_BATCH);
     if (overdue.length > 0) {
       reconciledTotal.inc({ reason: 'overdue' }, overdue.length);

@@ -72,6 +72,11 @@ export class PushQueue implements OnApplicationShutdown {
     );
   }
 
+  /** Jobs queued and waiting for a worker (not delayed, not being worked on). */
+  async waitingJobs(): Promise<number> {
+    return this.queue.getJobCountByTypes('waiting', 'prioritized');
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
     await this.connection.quit().catch(() => this.connection.disconnect());

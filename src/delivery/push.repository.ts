@@ -60,8 +60,11 @@ export class PushRepository {
   /**
    * Claims deliveries for the given attempts: only if still pending or retrying at the previous
    * attempt (so a stale or repeated job does nothing) and, in ordered groups, only the oldest
-   * unfinished message of its key (G4). `d.id = ANY ($1)` beside the join keeps the primary-key
-   * lookup in the cached plan even when it was planned before the table had statistics.
+   * unfinished message of its key (G4).
+   *
+   * Claim and record run as prepared statements whose cached plan may be made before the table has
+   * statistics. They look rows up by `d.id = ANY ($1)` and pass the states as a parameter, so the
+   * plan cannot pick a partial index on state (which would scan the whole backlog per call).
    */
   claim(requests: PushAttempt[]): Promise<ClaimedPush[]> {
     return queryPrepared<ClaimedPush>(
@@ -74,7 +77,7 @@ export class PushRepository {
                 lease_until = now() + make_interval(secs => g.push_timeout_ms / 1000.0 + ${LEASE_MARGIN_SECONDS})
            FROM req, consumer_groups g
           WHERE d.id = ANY ($1::uuid[]) AND d.id = req.id
-            AND d.attempts = req.attempt - 1 AND d.state IN ('pending', 'retrying')
+            AND d.attempts = req.attempt - 1 AND d.state = ANY ($3::text[])
             AND g.name = d.consumer_group AND g.delivery_type = 'push'
             AND ${IS_HEAD_OF_KEY}
          RETURNING d.id, d.message_id, d.consumer_group, d.member, d.attempts, d.sharding_key,
@@ -82,7 +85,7 @@ export class PushRepository {
        )
        SELECT c.*, m.topic, m.key, m.tag, m.headers, m.body::text AS body, m.published_at
          FROM claimed c JOIN messages m ON m.id = c.message_id`,
-      [requests.map((r) => r.deliveryId), requests.map((r) => r.attempt)],
+      [requests.map((r) => r.deliveryId), requests.map((r) => r.attempt), ['pending', 'retrying']],
     );
   }
 
@@ -107,7 +110,7 @@ export class PushRepository {
                                     THEN now() + make_interval(secs => r.delay_s) ELSE d.available_at END,
                 last_error = CASE WHEN r.next_state = 'acked' THEN d.last_error ELSE r.error END
            FROM r
-          WHERE d.id = ANY ($1::uuid[]) AND d.id = r.id AND d.state = 'inflight' AND d.attempts = r.attempt
+          WHERE d.id = ANY ($1::uuid[]) AND d.id = r.id AND d.state = $11 AND d.attempts = r.attempt
           RETURNING d.id, d.consumer_group, d.member, d.sharding_key, d.state
        ), logged AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, http_status, latency_ms, response_excerpt, error)
@@ -130,6 +133,7 @@ export class PushRepository {
         outcomes.map((o) => o.latencyMs),
         outcomes.map((o) => o.excerpt),
         outcomes.map((o) => o.error),
+        'inflight',
       ],
     );
   }
