@@ -10,6 +10,7 @@ import { TopicsModule } from './topics/topics.module';
 import { MessagesModule } from './messages/messages.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { CheckBackModule } from './check-back/check-back.module';
+import { DedupeModule } from './dedupe/dedupe.module';
 import { DeliveryModule } from './delivery/delivery.module';
 
 @Module({})
@@ -29,6 +30,7 @@ export class AppModule {
         TransactionsModule,
         CheckBackModule,
         DeliveryModule,
+        DedupeModule,
       ],
     };
   }

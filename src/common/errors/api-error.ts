@@ -37,6 +37,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Fields the SPEC adds to this error's body (e.g. a refused claim's `claimed` and `state`). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -70,5 +72,11 @@ export interface ErrorBody {
 }
 
 export function errorBody(error: ApiError): ErrorBody {
-  return { statusCode: error.status, error: error.code, message: error.message, details: error.details };
+  return {
+    ...error.extra,
+    statusCode: error.status,
+    error: error.code,
+    message: error.message,
+    details: error.details,
+  };
 }

@@ -1,0 +1,118 @@
+import { Redis } from 'ioredis';
+import { createGroup, createTopic } from '../support/delivery-fixture';
+import { expectError } from '../support/http-client';
+import { useService } from '../support/service-fixture';
+
+describe('dedupe claims (SPEC §8)', () => {
+  const service = useService();
+  let group: string;
+  let redis: Redis;
+  const claims = () => `/v1/consumer-groups/${group}/claims`;
+  const claim = (key: string, leaseSeconds?: number) => service.http.post(claims(), { key, leaseSeconds });
+  const finish = (key: string, action: 'complete' | 'release', token: string) =>
+    service.http.post(`${claims()}/${encodeURIComponent(key)}/${action}`, { token });
+
+  beforeAll(async () => {
+    const topic = await createTopic(service.http);
+    group = (
+      await createGroup(service.http, topic, {
+        delivery: { type: 'pull' },
+        dedupe: { by: 'id', windowSeconds: 3600 },
+      })
+    ).name;
+    redis = new Redis(service.env.redisUrl);
+  });
+  afterAll(() => redis?.disconnect());
+
+  it('gives a key to exactly one of 60 concurrent claimers', async () => {
+    const results = await Promise.all(Array.from({ length: 60 }, () => claim('order-1')));
+    const winners = results.filter((r) => r.status === 201);
+    expect(winners).toHaveLength(1);
+    expect(winners[0].body).toEqual({ claimed: true, token: expect.any(String) });
+    const losers = results.filter((r) => r.status === 409);
+    expect(losers).toHaveLength(59);
+    for (const loser of losers) {
+      expect(loser.body).toEqual({
+        statusCode: 409,
+        error: 'conflict',
+        message: expect.any(String),
+        details: [],
+        claimed: false,
+        state: 'processing',
+      });
+    }
+  });
+
+  it('remembers a completed key for the group window and refuses claims meanwhile', async () => {
+    const won = await claim('order-2');
+    const done = await finish('order-2', 'complete', won.body.token);
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ key: 'order-2', state: 'done', rememberedForSeconds: 3600 });
+    const again = await claim('order-2');
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ claimed: false, state: 'done' });
+    const ttl = await redis.pttl(`${service.env.redisPrefix}:dedupe:${group}:claim:order-2`);
+    expect(ttl).toBeGreaterThan(3_500_000);
+    expect(ttl).toBeLessThanOrEqual(3_600_000);
+  });
+
+  it('forgets a released key so a retry may claim it again', async () => {
+    const won = await claim('order-3');
+    expect((await finish('order-3', 'release', won.body.token)).body).toEqual({
+      key: 'order-3',
+      state: 'released',
+    });
+    expect((await claim('order-3')).status).toBe(201);
+  });
+
+  it('lets an expired lease be claimed again and fences the stale holder', async () => {
+    const stale = await claim('order-4', 1);
+    const ttl = await redis.pttl(`${service.env.redisPrefix}:dedupe:${group}:claim:order-4`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(1000);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+
+    const fresh = await claim('order-4', 60);
+    expect(fresh.status).toBe(201);
+    expectError(await finish('order-4', 'complete', stale.body.token), 409, 'conflict');
+    expectError(await finish('order-4', 'release', stale.body.token), 409, 'conflict');
+    expect((await claim('order-4')).body).toMatchObject({ state: 'processing' });
+    expect((await finish('order-4', 'complete', fresh.body.token)).status).toBe(200);
+  });
+
+  it('refuses completing a key whose lease ran out even when nobody re-claimed it', async () => {
+    const won = await claim('order-5', 1);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expectError(await finish('order-5', 'complete', won.body.token), 409, 'conflict');
+    expect((await claim('order-5')).status).toBe(201);
+  });
+
+  it('keeps keys of different groups apart and handles keys that need URL encoding', async () => {
+    const topic = await createTopic(service.http);
+    const other = (await createGroup(service.http, topic, { delivery: { type: 'pull' } })).name;
+    const key = 'orders/42 ü?#';
+    const here = await claim(key);
+    expect(here.status).toBe(201);
+    expect((await service.http.post(`/v1/consumer-groups/${other}/claims`, { key })).status).toBe(201);
+    expect((await finish(key, 'complete', here.body.token)).status).toBe(200);
+  });
+
+  it('rejects bad input, unknown groups and other groups’ tokens', async () => {
+    expectError(await service.http.post(claims(), {}), 400, 'validation_failed');
+    expectError(await service.http.post(claims(), { key: '' }), 400, 'validation_failed');
+    expectError(await service.http.post(claims(), { key: 'k', leaseSeconds: 0 }), 400, 'validation_failed');
+    expectError(await service.http.post(claims(), { key: 'k', extra: 1 }), 400, 'validation_failed');
+    expectError(await service.http.post(`${claims()}/k/complete`, {}), 400, 'validation_failed');
+    expectError(
+      await service.http.post('/v1/consumer-groups/no-such-group/claims', { key: 'k' }),
+      404,
+      'not_found',
+    );
+    const key = await service.http.post('/v1/admin/api-keys', {
+      name: 'x',
+      role: 'consumer',
+      consumerGroups: ['x'],
+    });
+    expectError(await service.http.withToken(key.body.token).post(claims(), { key: 'k' }), 403, 'forbidden');
+  });
+});
