@@ -2,13 +2,12 @@ import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { ClaimsController } from './claims.controller';
 import { ClaimsService } from './claims.service';
-import { DedupeStore } from './dedupe-store';
+import { DedupeStoreModule } from './dedupe-store.module';
 
 /** The Redis dedupe table (SPEC §8): claims for consumers' own side effects. */
 @Module({
-  imports: [DeliveryModule],
+  imports: [DeliveryModule, DedupeStoreModule],
   controllers: [ClaimsController],
-  providers: [DedupeStore, ClaimsService],
-  exports: [DedupeStore],
+  providers: [ClaimsService],
 })
 export class DedupeModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DedupeStoreModule } from '../dedupe/dedupe-store.module';
 import { TopicsModule } from '../topics/topics.module';
 import { ConsumerGroupsController } from './consumer-groups.controller';
 import { ConsumerGroupsRepository } from './consumer-groups.repository';
@@ -7,6 +8,7 @@ import { DeadLettersRepository } from './dead-letters.repository';
 import { DeadLettersService } from './dead-letters.service';
 import { DeliveryReconciler } from './delivery-reconciler';
 import { DispatchModule } from './dispatch.module';
+import { KeyDedupe } from './key-dedupe';
 import { PullController } from './pull.controller';
 import { PullRepository } from './pull.repository';
 import { PullService } from './pull.service';
@@ -16,7 +18,7 @@ import { PushRepository } from './push.repository';
 
 /** Consumer groups, push worker, pull API, dead letters and the reconciler (SPEC §7). */
 @Module({
-  imports: [DispatchModule, TopicsModule],
+  imports: [DispatchModule, TopicsModule, DedupeStoreModule],
   controllers: [ConsumerGroupsController, PullController],
   providers: [
     ConsumerGroupsRepository,
@@ -29,6 +31,7 @@ import { PushRepository } from './push.repository';
     PushDeliveryService,
     PushDeliveryProcessor,
     DeliveryReconciler,
+    KeyDedupe,
   ],
   exports: [ConsumerGroupsService],
 })

@@ -63,8 +63,15 @@ export class PullRepository {
     return row.ms === null ? null : Number(row.ms);
   }
 
-  /** Acks the deliveries whose current receipt is among `receipts`; returns the receipts acked. */
-  async ack(group: string, receipts: string[]): Promise<string[]> {
+  /**
+   * Acks the deliveries whose current receipt is among `receipts`; returns the receipts acked.
+   * `outcome` is what the attempt is recorded as (`deduplicated` when dedupe by key skipped it).
+   */
+  async ack(
+    group: string,
+    receipts: string[],
+    outcome: 'acked' | 'deduplicated' = 'acked',
+  ): Promise<string[]> {
     const rows = await queryRows<{ receipt: string }>(
       this.dataSource,
       `WITH targets AS (
@@ -77,13 +84,13 @@ export class PullRepository {
           RETURNING d.id
        ), logged AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome)
-         SELECT id, attempts, now(), 'acked' FROM targets
+         SELECT id, attempts, now(), $3 FROM targets
        ), counted AS (
          UPDATE consumer_groups SET acked_total = acked_total + (SELECT count(*) FROM acked)
           WHERE name = $1 AND EXISTS (SELECT 1 FROM acked)
        )
        SELECT receipt FROM targets`,
-      [group, receipts],
+      [group, receipts, outcome],
     );
     return rows.map((row) => row.receipt);
   }

@@ -12,7 +12,8 @@ import { DeliveriesRepository } from './deliveries.repository';
 import { toDeliveredMessage } from './delivered-message.view';
 import { deliveryAttemptsTotal } from './delivery.metrics';
 import { DispatchService } from './dispatch.service';
-import { PullRepository } from './pull.repository';
+import { KeyDedupe } from './key-dedupe';
+import { PullRepository, type ReceivedRow } from './pull.repository';
 import { ReadyNotifier } from './ready-notifier';
 import { afterFailure } from './retry-policy';
 
@@ -30,6 +31,7 @@ export class PullService {
     private readonly deliveries: DeliveriesRepository,
     private readonly dispatch: DispatchService,
     private readonly notifier: ReadyNotifier,
+    private readonly keyDedupe: KeyDedupe,
   ) {}
 
   async receive(principal: Principal, name: string, dto: ReceiveDto, signal?: AbortSignal) {
@@ -42,7 +44,10 @@ export class PullService {
       const wakeup = this.notifier.listen(name);
       try {
         await this.dispatch.handOver(await this.deliveries.expireLeases({ group: name, member }));
-        const rows = await this.pull.receive(name, member, limit, invisible);
+        const rows = await this.withoutDuplicateKeys(
+          group,
+          await this.pull.receive(name, member, limit, invisible),
+        );
         const left = deadline - Date.now();
         if (rows.length > 0 || left <= 0 || signal?.aborted || this.notifier.isStopping) {
           return {
@@ -59,6 +64,20 @@ export class PullService {
         wakeup.close();
       }
     }
+  }
+
+  /** Dedupe by key: later messages with a key already delivered in the window are acked unseen. */
+  private async withoutDuplicateKeys(group: ConsumerGroupRow, rows: ReceivedRow[]): Promise<ReceivedRow[]> {
+    if (group.dedupe_by !== 'key') return rows;
+    const duplicates: string[] = [];
+    for (const row of rows) {
+      const first = await this.keyDedupe.isFirst({ ...row, consumer_group: group.name, ...dedupeOf(group) });
+      if (!first) duplicates.push(row.receipt);
+    }
+    if (duplicates.length === 0) return rows;
+    await this.pull.ack(group.name, duplicates, 'deduplicated');
+    deliveryAttemptsTotal.inc({ consumer_group: group.name, outcome: 'deduplicated' }, duplicates.length);
+    return rows.filter((row) => !duplicates.includes(row.receipt));
   }
 
   async ack(principal: Principal, name: string, dto: AckDto) {
@@ -131,3 +150,8 @@ const expiredReceipt = () =>
   ApiError.conflict(
     'receipt handle is not current: the message was acknowledged, redelivered or dead-lettered',
   );
+
+const dedupeOf = (group: ConsumerGroupRow) => ({
+  dedupe_by: group.dedupe_by,
+  dedupe_window_seconds: group.dedupe_window_seconds,
+});

@@ -10,6 +10,7 @@ import { sendPush, type PushResult } from './push.client';
 import type { DeliverJobData, PushAttempt } from './push-queue';
 import { PushQueue } from './push-queue';
 import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
+import { KeyDedupe } from './key-dedupe';
 import { afterFailure } from './retry-policy';
 
 const LIMIT_TTL_MS = 5000;
@@ -32,6 +33,7 @@ export class PushDeliveryService {
     private readonly push: PushRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly queue: PushQueue,
+    private readonly keyDedupe: KeyDedupe,
   ) {}
 
   /** A job's attempts, concurrently within the group's limit. */
@@ -51,10 +53,17 @@ export class PushDeliveryService {
       const delivery = await this.claims.add(attempt);
       if (!delivery) return;
       const startedAt = new Date();
+      if (!(await this.keyDedupe.isFirst(delivery))) {
+        await this.records.add(skipped(delivery, startedAt, 'deduplicated', null));
+        deliveryAttemptsTotal.inc({ consumer_group: group, outcome: 'deduplicated' });
+        return;
+      }
       const url = delivery.mode === 'broadcasting' ? delivery.member : delivery.push_urls[0];
       if (!delivery.push_urls.includes(url)) {
         // A broadcast member removed from the group's urls since: nobody to deliver to.
-        await this.records.add(memberRemoved(delivery, startedAt, url));
+        await this.records.add(
+          skipped(delivery, startedAt, 'failed', `${url} is no longer among the group's urls`),
+        );
         return;
       }
       const result = await sendPush(url, delivery);
@@ -132,17 +141,26 @@ function toOutcome(delivery: ClaimedPush, startedAt: Date, result: PushResult): 
   };
 }
 
-function memberRemoved(delivery: ClaimedPush, startedAt: Date, url: string): PushOutcome {
+/**
+ * An attempt that sends nothing: a duplicate key within the group's dedupe window counts as
+ * delivered (acked); a delivery to a removed broadcast URL has nobody to go to (dead).
+ */
+function skipped(
+  delivery: ClaimedPush,
+  startedAt: Date,
+  outcome: 'deduplicated' | 'failed',
+  error: string | null,
+): PushOutcome {
   return {
     id: delivery.id,
     attempt: delivery.attempts,
     startedAt,
-    outcome: 'failed',
-    nextState: 'dead',
+    outcome,
+    nextState: outcome === 'deduplicated' ? 'acked' : 'dead',
     delaySeconds: 0,
     httpStatus: null,
     latencyMs: 0,
     excerpt: null,
-    error: `${url} is no longer among the group's urls`,
+    error,
   };
 }

@@ -20,6 +20,8 @@ export interface ClaimedPush {
   secret: string;
   max_retries: number;
   retry_backoff_seconds: number[];
+  dedupe_by: 'id' | 'key' | null;
+  dedupe_window_seconds: number | null;
   topic: string;
   key: string | null;
   tag: string | null;
@@ -33,7 +35,7 @@ export interface PushOutcome {
   id: string;
   attempt: number;
   startedAt: Date;
-  outcome: 'acked' | 'failed';
+  outcome: 'acked' | 'failed' | 'deduplicated';
   nextState: 'acked' | 'retrying' | 'dead';
   delaySeconds: number;
   httpStatus: number | null;
@@ -81,7 +83,8 @@ export class PushRepository {
             AND g.name = d.consumer_group AND g.delivery_type = 'push'
             AND ${IS_HEAD_OF_KEY}
          RETURNING d.id, d.message_id, d.consumer_group, d.member, d.attempts, d.sharding_key,
-                   g.push_urls, g.mode, g.ordered, g.push_timeout_ms, g.secret, g.max_retries, g.retry_backoff_seconds
+                   g.push_urls, g.mode, g.ordered, g.push_timeout_ms, g.secret, g.max_retries, g.retry_backoff_seconds,
+                   g.dedupe_by, g.dedupe_window_seconds
        )
        SELECT c.*, m.topic, m.key, m.tag, m.headers, m.body::text AS body, m.published_at
          FROM claimed c JOIN messages m ON m.id = c.message_id`,

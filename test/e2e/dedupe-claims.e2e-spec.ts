@@ -1,9 +1,11 @@
 import { Redis } from 'ioredis';
-import { createGroup, createTopic } from '../support/delivery-fixture';
+import { createGroup, createTopic, send } from '../support/delivery-fixture';
+import { expectEventually } from '../support/eventually';
+import { startHttpPeer } from '../support/http-peer';
 import { expectError } from '../support/http-client';
 import { useService } from '../support/service-fixture';
 
-describe('dedupe claims (SPEC §8)', () => {
+describe('dedupe table (SPEC §8)', () => {
   const service = useService();
   let group: string;
   let redis: Redis;
@@ -114,5 +116,59 @@ describe('dedupe claims (SPEC §8)', () => {
       consumerGroups: ['x'],
     });
     expectError(await service.http.withToken(key.body.token).post(claims(), { key: 'k' }), 403, 'forbidden');
+  });
+
+  it('pushes one message per key within the window, and the key again after it', async () => {
+    const consumer = await startHttpPeer();
+    try {
+      const topic = await createTopic(service.http);
+      await createGroup(service.http, topic, {
+        delivery: { type: 'push', url: consumer.url },
+        dedupe: { by: 'key', windowSeconds: 2 },
+      });
+      const first = await send(service.http, topic, { body: 1, key: 'k' });
+      const duplicate = await send(service.http, topic, { body: 2, key: 'k' });
+      const other = await send(service.http, topic, { body: 3, key: 'j' });
+      const keyless = await send(service.http, topic, { body: 4 });
+      await expectEventually(async () => {
+        const rows = await service.env.db.query(
+          `SELECT count(*)::int AS n FROM deliveries WHERE message_id = ANY ($1) AND state = 'acked'`,
+          [[first, duplicate, other, keyless]],
+        );
+        expect(rows.rows[0].n).toBe(4);
+      });
+      expect(consumer.received.map((r) => r.body.id).sort()).toEqual([first, other, keyless].sort());
+      const skipped = await service.env.db.query(
+        `SELECT a.outcome FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.message_id = $1`,
+        [duplicate],
+      );
+      expect(skipped.rows).toEqual([{ outcome: 'deduplicated' }]);
+
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      const later = await send(service.http, topic, { body: 5, key: 'k' });
+      await expectEventually(async () => expect(consumer.received.map((r) => r.body.id)).toContain(later));
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('hands a pull receiver one message per key within the window', async () => {
+    const topic = await createTopic(service.http);
+    const pull = await createGroup(service.http, topic, {
+      delivery: { type: 'pull' },
+      dedupe: { by: 'key', windowSeconds: 600 },
+    });
+    const ids = [
+      await send(service.http, topic, { body: 1, key: 'same' }),
+      await send(service.http, topic, { body: 2, key: 'same' }),
+      await send(service.http, topic, { body: 3, key: 'else' }),
+    ];
+    const received = await service.http.post(`/v1/consumer-groups/${pull.name}/receive`, {
+      waitSeconds: 0,
+      maxMessages: 10,
+    });
+    expect(received.body.messages.map((m: any) => m.message.id)).toEqual([ids[0], ids[2]]);
+    const stats = (await service.http.get(`/v1/consumer-groups/${pull.name}`)).body.stats;
+    expect(stats).toMatchObject({ ready: 0, inflight: 2, ackedTotal: 1 });
   });
 });

@@ -1,0 +1,38 @@
+// Group-level dedupe by message key (SPEC §8, `dedupe.by = "key"`): within the group's window only
+// the first message with a key is delivered; later ones count as delivered without being sent.
+// The memory is in Redis: if Redis loses it, a repeated key may be delivered once more. Dedupe
+// by id (G3) never depends on it — Postgres decides what a group has acked.
+import { Injectable, Logger } from '@nestjs/common';
+import { DedupeStore } from '../dedupe/dedupe-store';
+
+export interface DedupeSubject {
+  message_id: string;
+  consumer_group: string;
+  key: string | null;
+  dedupe_by: 'id' | 'key' | null;
+  dedupe_window_seconds: number | null;
+}
+
+@Injectable()
+export class KeyDedupe {
+  private readonly logger = new Logger('dedupe');
+
+  constructor(private readonly store: DedupeStore) {}
+
+  /** False only for a later message with a key already delivered to the group in the window. */
+  async isFirst(delivery: DedupeSubject): Promise<boolean> {
+    if (delivery.dedupe_by !== 'key' || delivery.key === null) return true;
+    try {
+      return await this.store.isFirstWithKey(
+        delivery.consumer_group,
+        delivery.key,
+        delivery.message_id,
+        delivery.dedupe_window_seconds ?? 604_800,
+      );
+    } catch (error) {
+      // At-least-once wins over dedupe: without Redis the message is delivered.
+      this.logger.warn({ msg: 'dedupe by key unavailable; delivering', error: String(error) });
+      return true;
+    }
+  }
+}
