@@ -1,5 +1,10 @@
 // Every migration, in order. Add new ones at the end; never edit one that has landed.
 import { InitialSchema1795238961158 } from './1795238961158-InitialSchema';
 import { DeliveryMembers1795400000000 } from './1795400000000-DeliveryMembers';
+import { QueryIndexes1795500000000 } from './1795500000000-QueryIndexes';
 
-export const MIGRATIONS = [InitialSchema1795238961158, DeliveryMembers1795400000000];
+export const MIGRATIONS = [
+  InitialSchema1795238961158,
+  DeliveryMembers1795400000000,
+  QueryIndexes1795500000000,
+];

@@ -38,7 +38,9 @@ export class DeadLettersRepository {
                 lease_until = NULL, receipt = NULL
           WHERE d.consumer_group = $1 AND d.state = 'dead'
             AND ($2::uuid[] IS NULL OR d.id = ANY ($2) OR d.message_id = ANY ($2))
-          RETURNING d.id, d.consumer_group
+          RETURNING d.id, d.message_id, d.consumer_group
+       ), traced AS (
+         INSERT INTO trace_events (message_id, type, consumer_group) SELECT message_id, 'redriven', consumer_group FROM redriven
        )
        SELECT r.id, r.consumer_group, g.delivery_type, 1 AS attempt, 0 AS delay_ms
          FROM redriven r JOIN consumer_groups g ON g.name = r.consumer_group`,

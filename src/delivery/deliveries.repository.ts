@@ -79,10 +79,13 @@ export class DeliveriesRepository {
                                   ELSE 'no outcome recorded before the lease ran out' END
            FROM expired, consumer_groups g
           WHERE d.id = expired.id AND g.name = d.consumer_group
-          RETURNING d.id, d.consumer_group, d.state, d.attempts, d.last_error, g.delivery_type
+          RETURNING d.id, d.message_id, d.consumer_group, d.state, d.attempts, d.last_error, g.delivery_type
        ), attempts AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error)
          SELECT id, attempts, now(), 'expired', last_error FROM moved
+       ), traced AS (
+         INSERT INTO trace_events (message_id, type, consumer_group, attempt)
+         SELECT message_id, CASE state WHEN 'dead' THEN 'dead' ELSE 'retried' END, consumer_group, attempts FROM moved
        )
        SELECT id, consumer_group, delivery_type, attempts + 1 AS attempt, 0 AS delay_ms
          FROM moved WHERE state = 'retrying'`,

@@ -121,7 +121,10 @@ export class PullRepository {
             SET state = $2, receipt = NULL, lease_until = NULL, last_error = 'nacked by the consumer',
                 available_at = CASE WHEN $2 = 'retrying' THEN now() + make_interval(secs => $3) ELSE available_at END,
                 dead_at = CASE WHEN $2 = 'dead' THEN now() END
-          WHERE id = $1 RETURNING id, attempts
+          WHERE id = $1 RETURNING id, message_id, consumer_group, attempts, state
+       ), traced AS (
+         INSERT INTO trace_events (message_id, type, consumer_group, attempt)
+         SELECT message_id, CASE state WHEN 'dead' THEN 'dead' ELSE 'retried' END, consumer_group, attempts FROM moved
        )
        INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error)
        SELECT id, attempts, now(), 'nacked', 'nacked by the consumer' FROM moved`,

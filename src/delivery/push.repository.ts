@@ -114,7 +114,12 @@ export class PushRepository {
                 last_error = CASE WHEN r.next_state = 'acked' THEN d.last_error ELSE r.error END
            FROM r
           WHERE d.id = ANY ($1::uuid[]) AND d.id = r.id AND d.state = $11 AND d.attempts = r.attempt
-          RETURNING d.id, d.consumer_group, d.member, d.sharding_key, d.state
+          RETURNING d.id, d.message_id, d.consumer_group, d.member, d.sharding_key, d.state, d.attempts, d.available_at
+       ), traced AS (
+         INSERT INTO trace_events (message_id, type, consumer_group, attempt, detail)
+         SELECT message_id, CASE state WHEN 'dead' THEN 'dead' ELSE 'retried' END, consumer_group, attempts,
+                CASE state WHEN 'retrying' THEN jsonb_build_object('nextAttemptAt', available_at) END
+           FROM moved WHERE state IN ('retrying', 'dead')
        ), logged AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, http_status, latency_ms, response_excerpt, error)
          SELECT r.id, r.attempt, r.started_at, r.outcome, r.http_status, r.latency_ms, r.excerpt, r.error
@@ -124,7 +129,7 @@ export class PushRepository {
            FROM (SELECT consumer_group, count(*) AS n FROM moved WHERE state = 'acked' GROUP BY consumer_group) c
           WHERE g.name = c.consumer_group
        )
-       SELECT * FROM moved`,
+       SELECT id, consumer_group, member, sharding_key, state FROM moved`,
       [
         outcomes.map((o) => o.id),
         outcomes.map((o) => o.attempt),

@@ -1,0 +1,24 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ParseIdPipe } from '../common/validation/parse-uuid.pipe';
+import { MessageListQuery } from './message-query.dto';
+import { MessageQueryService } from './message-query.service';
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@Controller('v1/messages')
+export class MessageQueryController {
+  constructor(private readonly messages: MessageQueryService) {}
+
+  /** `?topic=&key=&tag=&from=&to=&limit=&cursor=`, newest first. */
+  @Get()
+  list(@Query() query: MessageListQuery) {
+    return this.messages.list(query);
+  }
+
+  /** The message, its state, per-group delivery status and its time-ordered trace. */
+  @Get(':id')
+  get(@Param('id', ParseIdPipe) id: string) {
+    return this.messages.get(id);
+  }
+}

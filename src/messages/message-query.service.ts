@@ -1,0 +1,77 @@
+// Query and trace (SPEC §9): a message with its state, per-group delivery status and trace; lists.
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/errors/api-error';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../common/pagination';
+import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
+import type { MessageListQuery } from './message-query.dto';
+import { MessageQueryRepository, type DeliveryStatusRow, type TraceRow } from './message-query.repository';
+import type { MessageRow } from './messages.repository';
+
+@Injectable()
+export class MessageQueryService {
+  constructor(private readonly query: MessageQueryRepository) {}
+
+  async get(id: string) {
+    const message = await this.query.find(id);
+    if (!message) throw ApiError.notFound(`message ${id}`);
+    const [deliveries, trace] = await Promise.all([this.query.deliveries(id), this.query.trace(id)]);
+    return {
+      ...toMessageSummary(message),
+      body: message.body,
+      deliveries: deliveries.map(toDeliveryStatus),
+      trace: trace.map(toTraceEvent),
+    };
+  }
+
+  async list(query: MessageListQuery) {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const cursor = decodeCursor(query.cursor, 2);
+    if (cursor && (!UUID_PATTERN.test(String(cursor[1])) || Number.isNaN(Date.parse(String(cursor[0]))))) {
+      throw ApiError.validation('cursor is not valid', [
+        { field: 'cursor', message: 'not a cursor from this API' },
+      ]);
+    }
+    const rows = await this.query.list(
+      query,
+      limit + 1,
+      cursor ? { createdAt: String(cursor[0]), id: String(cursor[1]) } : undefined,
+    );
+    return toPage(rows, limit, (row) => [row.created_at_key, row.id], toMessageSummary);
+  }
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function toMessageSummary(row: MessageRow) {
+  return {
+    id: row.id,
+    topic: row.topic,
+    state: row.state,
+    transactionId: row.transaction_id,
+    key: row.key,
+    tag: row.tag,
+    headers: row.headers,
+    shardingKey: row.sharding_key,
+    delayMs: row.delay_ms,
+    createdAt: row.created_at.toISOString(),
+    publishedAt: iso(row.published_at),
+  };
+}
+
+const toDeliveryStatus = (row: DeliveryStatusRow) => ({
+  consumerGroup: row.consumer_group,
+  ...(row.member ? { member: row.member } : {}),
+  state: row.state,
+  attempts: row.attempts,
+  lastError: row.last_error,
+  ackedAt: iso(row.acked_at),
+  deadAt: iso(row.dead_at),
+});
+
+const toTraceEvent = (row: TraceRow) => ({
+  at: row.at.toISOString(),
+  type: row.type,
+  ...(row.consumer_group ? { consumerGroup: row.consumer_group } : {}),
+  ...(row.attempt !== null ? { attempt: row.attempt } : {}),
+  ...(row.detail ?? {}),
+});
