@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDate,
   IsDefined,
   IsIn,
   IsInt,
@@ -114,4 +115,9 @@ export class RedriveDto {
   @ArrayMaxSize(1000)
   @Matches(UUID_PATTERN, { each: true, message: 'ids must be UUIDs' })
   ids?: string[];
+}
+
+export class ReplayDto {
+  /** ISO time: messages committed at or after it are delivered again. */
+  @IsDefined() @Type(() => Date) @IsDate({ message: 'from must be an ISO time' }) from: Date;
 }

@@ -5,9 +5,10 @@ import { AllowRoles, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { PageQuery } from '../common/pagination';
 import { ParseNamePipe } from '../common/validation/names';
-import { PutConsumerGroupDto, RedriveDto } from './consumer-group.dto';
+import { PutConsumerGroupDto, RedriveDto, ReplayDto } from './consumer-group.dto';
 import { ConsumerGroupsService } from './consumer-groups.service';
 import { DeadLettersService } from './dead-letters.service';
+import { ReplayService } from './replay.service';
 
 @ApiTags('consumer-groups')
 @ApiBearerAuth()
@@ -16,6 +17,7 @@ export class ConsumerGroupsController {
   constructor(
     private readonly groups: ConsumerGroupsService,
     private readonly deadLetters: DeadLettersService,
+    private readonly replays: ReplayService,
   ) {}
 
   /** Creates (201, with the push `secret`) or replaces the config (200) of a consumer group. */
@@ -58,5 +60,12 @@ export class ConsumerGroupsController {
   @HttpCode(200)
   redrive(@Param('group', ParseNamePipe) name: string, @Body() dto: RedriveDto) {
     return this.deadLetters.redrive(name, dto);
+  }
+
+  /** Delivers again every retained message committed since `from` → `{replayed: n}`. */
+  @Post(':group/replay')
+  @HttpCode(200)
+  replay(@Param('group', ParseNamePipe) name: string, @Body() dto: ReplayDto) {
+    return this.replays.replay(name, dto);
   }
 }

@@ -14,6 +14,21 @@ export interface QueuedDelivery {
   delay_ms: number;
 }
 
+/**
+ * The members a message `m` of group `g` goes to: '' for clustering groups, each URL of a
+ * broadcasting push group, each registered consumer of a broadcasting pull group (only those
+ * registered before the message was committed when `onlyEarlierMembers`).
+ */
+export const membersOf = (message: string, onlyEarlierMembers: boolean) => `(
+  SELECT '' AS member WHERE g.mode = 'clustering'
+  UNION ALL
+  SELECT url FROM unnest(g.push_urls) AS url WHERE g.mode = 'broadcasting' AND g.delivery_type = 'push'
+  UNION ALL
+  SELECT cm.member FROM consumer_group_members cm
+   WHERE g.mode = 'broadcasting' AND g.delivery_type = 'pull' AND cm.consumer_group = g.name
+     ${onlyEarlierMembers ? `AND ${message}.commit_seq > cm.start_seq` : ''}
+)`;
+
 /** Deliveries as a whole: creation at commit, lease expiry, and what the reconciler re-queues. */
 @Injectable()
 export class DeliveriesRepository {
@@ -21,8 +36,7 @@ export class DeliveriesRepository {
 
   /**
    * One delivery per matching group (topic, tag filter, committed after the group's start) and
-   * member: '' for clustering groups, each URL of a broadcasting push group, each registered
-   * consumer of a broadcasting pull group (committed after its first receive).
+   * member (see `membersOf`; a pull member gets messages committed after its first receive).
    */
   insertFor(manager: EntityManager, messageIds: string[]): Promise<QueuedDelivery[]> {
     return queryPrepared<QueuedDelivery>(
@@ -35,15 +49,7 @@ export class DeliveriesRepository {
            FROM messages m
            JOIN consumer_groups g ON g.topic = m.topic AND m.commit_seq > g.start_seq
                 AND (g.filter_tags IS NULL OR m.tag = ANY (g.filter_tags))
-           CROSS JOIN LATERAL (
-             SELECT '' AS member WHERE g.mode = 'clustering'
-             UNION ALL
-             SELECT url FROM unnest(g.push_urls) AS url WHERE g.mode = 'broadcasting' AND g.delivery_type = 'push'
-             UNION ALL
-             SELECT cm.member FROM consumer_group_members cm
-              WHERE g.mode = 'broadcasting' AND g.delivery_type = 'pull'
-                AND cm.consumer_group = g.name AND m.commit_seq > cm.start_seq
-           ) AS members
+           CROSS JOIN LATERAL ${membersOf('m', true)} AS members
           WHERE m.id = ANY ($1::uuid[]) AND m.state = 'COMMITTED'
          ON CONFLICT DO NOTHING
          RETURNING id, consumer_group, message_id

@@ -15,6 +15,8 @@ import { PullService } from './pull.service';
 import { PushDeliveryProcessor } from './push-delivery.processor';
 import { PushDeliveryService } from './push-delivery.service';
 import { PushRepository } from './push.repository';
+import { ReplayRepository } from './replay.repository';
+import { ReplayService } from './replay.service';
 
 /** Consumer groups, push worker, pull API, dead letters and the reconciler (SPEC §7). */
 @Module({
@@ -32,6 +34,8 @@ import { PushRepository } from './push.repository';
     PushDeliveryProcessor,
     DeliveryReconciler,
     KeyDedupe,
+    ReplayRepository,
+    ReplayService,
   ],
   exports: [ConsumerGroupsService],
 })

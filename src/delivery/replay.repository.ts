@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../infra/database/sql';
+import { membersOf, type QueuedDelivery } from './deliveries.repository';
+
+@Injectable()
+export class ReplayRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The next `limit` retained messages of the group's topic and filter committed since `from`. */
+  async page(
+    group: string,
+    from: Date,
+    afterSeq: string,
+    limit: number,
+  ): Promise<{ id: string; commit_seq: string }[]> {
+    return queryRows(
+      this.dataSource,
+      `SELECT m.id, m.commit_seq FROM messages m JOIN consumer_groups g ON g.name = $1
+        WHERE m.topic = g.topic AND m.state = 'COMMITTED' AND m.published_at >= $2 AND m.commit_seq > $3
+          AND (g.filter_tags IS NULL OR m.tag = ANY (g.filter_tags))
+        ORDER BY m.commit_seq LIMIT $4`,
+      [group, from, afterSeq, limit],
+    );
+  }
+
+  /**
+   * Delivers the messages to the group again from attempt 1: creates missing deliveries and
+   * resets existing ones (acked and dead included, so G3's "never again" is lifted here), except
+   * those in flight right now. Each is traced as replayed.
+   */
+  replay(group: string, messageIds: string[], from: Date): Promise<QueuedDelivery[]> {
+    return queryRows<QueuedDelivery>(
+      this.dataSource,
+      `WITH upserted AS (
+         INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
+         SELECT txmsg_uuid_v7(), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq, now()
+           FROM messages m JOIN consumer_groups g ON g.name = $1
+           CROSS JOIN LATERAL ${membersOf('m', false)} AS members
+          WHERE m.id = ANY ($2::uuid[])
+         ON CONFLICT (message_id, consumer_group, member) DO UPDATE
+            SET state = 'pending', attempts = 0, available_at = now(), acked_at = NULL, dead_at = NULL,
+                lease_until = NULL, receipt = NULL, last_error = NULL
+          WHERE deliveries.state <> 'inflight'
+         RETURNING id, message_id, consumer_group
+       ), traced AS (
+         INSERT INTO trace_events (message_id, type, consumer_group, detail)
+         SELECT message_id, 'replayed', consumer_group, jsonb_build_object('from', $3::timestamptz) FROM upserted
+       )
+       SELECT u.id, u.consumer_group, g.delivery_type, 1 AS attempt, 0 AS delay_ms
+         FROM upserted u JOIN consumer_groups g ON g.name = u.consumer_group`,
+      [group, messageIds, from],
+    );
+  }
+}
