@@ -12,6 +12,7 @@ import { TransactionsModule } from './transactions/transactions.module';
 import { CheckBackModule } from './check-back/check-back.module';
 import { DedupeModule } from './dedupe/dedupe.module';
 import { DeliveryModule } from './delivery/delivery.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         CheckBackModule,
         DeliveryModule,
         DedupeModule,
+        MaintenanceModule,
       ],
     };
   }

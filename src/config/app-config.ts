@@ -63,6 +63,7 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_GROUP_CONCURRENCY = 8;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) TXMSG_PUSH_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) TXMSG_RECONCILE_INTERVAL_MS = 5000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(86_400_000) TXMSG_RETENTION_INTERVAL_MS = 60_000;
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
 
@@ -83,6 +84,7 @@ const ENV_NAMES = [
   'TXMSG_CHECKBACK_GROUP_CONCURRENCY',
   'TXMSG_PUSH_CONCURRENCY',
   'TXMSG_RECONCILE_INTERVAL_MS',
+  'TXMSG_RETENTION_INTERVAL_MS',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof Environment)[];
 
@@ -100,6 +102,8 @@ export class AppConfig {
   readonly roles: ReadonlySet<ServiceRole>;
   readonly maxBodyBytes: number;
   readonly retentionHours: number;
+  /** How often the retention job runs (on one `maintenance` instance at a time). */
+  readonly retentionIntervalMs: number;
   readonly redisPrefix: string;
   readonly dbPoolSize: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -121,6 +125,7 @@ export class AppConfig {
     this.roles = new Set(env.TXMSG_ROLES);
     this.maxBodyBytes = env.TXMSG_MAX_BODY_BYTES;
     this.retentionHours = env.TXMSG_RETENTION_HOURS;
+    this.retentionIntervalMs = env.TXMSG_RETENTION_INTERVAL_MS;
     this.redisPrefix = env.TXMSG_REDIS_PREFIX;
     this.dbPoolSize = env.TXMSG_DB_POOL_SIZE;
     this.logLevel = env.LOG_LEVEL;

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RetentionJob } from './retention.job';
+import { RetentionRepository } from './retention.repository';
+
+/** Periodic housekeeping run by instances with the `maintenance` role. */
+@Module({ providers: [RetentionRepository, RetentionJob] })
+export class MaintenanceModule {}
