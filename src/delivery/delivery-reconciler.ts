@@ -3,56 +3,39 @@
 // is waiting for a worker, hands overdue push deliveries back to the queue — a Redis flush or
 // restart loses queue jobs, never deliveries. Claims are conditional, so a job queued twice
 // delivers once.
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
-import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
-import { claimPeriodicRun } from '../infra/database/periodic-task';
+import { PeriodicTask } from '../infra/database/periodic-task';
 import { DeliveriesRepository } from './deliveries.repository';
 import { reconciledTotal } from './delivery.metrics';
 import { DispatchService } from './dispatch.service';
 import { PushQueue } from './push-queue';
 
-const TASK = 'delivery-reconciler';
 const OVERDUE_BATCH = 5000;
 
 @Injectable()
 export class DeliveryReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('reconciler');
-  private readonly owner = `${hostname()}:${process.pid}:${newId()}`;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly deliveries: DeliveriesRepository,
     private readonly dispatch: DispatchService,
     private readonly pushQueue: PushQueue,
-  ) {}
+  ) {
+    const interval = config.delivery.reconcileIntervalMs;
+    this.task = new PeriodicTask(dataSource, 'delivery-reconciler', interval, () => this.reconcile(interval));
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.config.hasRole('dispatch')) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, this.config.delivery.reconcileIntervalMs);
+    if (this.config.hasRole('dispatch')) this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      const interval = this.config.delivery.reconcileIntervalMs;
-      if (!(await claimPeriodicRun(this.dataSource, TASK, interval, this.owner))) return;
-      await this.reconcile(interval);
-    } catch (error) {
-      this.logger.warn({ msg: 'reconciliation failed; retrying next round', error: String(error) });
-    }
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One round; `graceMs` is how long a due delivery may wait in the queue before it is re-queued. */

@@ -1,18 +1,15 @@
 // Retention (TXMSG_RETENTION_HOURS): on one `maintenance` instance at a time, deletes what is
 // fully resolved and older than the retention, in bounded batches so no statement runs long and
 // deliveries keep flowing meanwhile.
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { hostname } from 'node:os';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
-import { claimPeriodicRun } from '../infra/database/periodic-task';
+import { PeriodicTask } from '../infra/database/periodic-task';
 import { registry } from '../observability/metrics';
 import { RetentionRepository } from './retention.repository';
 
-const TASK = 'retention';
 const BATCH = 1000;
 /** Per run and kind; what is left waits for the next run. */
 const MAX_BATCHES = 50;
@@ -26,37 +23,22 @@ const deletedTotal = new Counter({
 
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('retention');
-  private readonly owner = `${hostname()}:${process.pid}:${newId()}`;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly retention: RetentionRepository,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(dataSource, 'retention', config.retentionIntervalMs, () => this.run());
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.config.hasRole('maintenance')) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, this.config.retentionIntervalMs);
+    if (this.config.hasRole('maintenance')) this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      if (!(await claimPeriodicRun(this.dataSource, TASK, this.config.retentionIntervalMs, this.owner)))
-        return;
-      await this.run();
-    } catch (error) {
-      this.logger.warn({ msg: 'retention run failed; retrying next round', error: String(error) });
-    }
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   async run(): Promise<void> {

@@ -1,4 +1,7 @@
+import { Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
+import { newId } from '../../common/ids';
 import { queryRows } from './sql';
 
 /**
@@ -20,4 +23,44 @@ export async function claimPeriodicRun(
     [name, owner, intervalMs * 0.9],
   );
   return rows.length > 0;
+}
+
+/**
+ * Runs `run` every `intervalMs` on one instance at a time (see claimPeriodicRun), never two
+ * rounds at once here; a failed round is logged and the next one tries again.
+ */
+export class PeriodicTask {
+  private readonly logger: Logger;
+  private readonly owner = `${hostname()}:${process.pid}:${newId()}`;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly name: string,
+    private readonly intervalMs: number,
+    private readonly run: () => Promise<void>,
+  ) {
+    this.logger = new Logger(name);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.tick().finally(() => (this.running = undefined));
+    }, this.intervalMs);
+  }
+
+  /** Stops scheduling and waits for a round in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (await claimPeriodicRun(this.dataSource, this.name, this.intervalMs, this.owner)) await this.run();
+    } catch (error) {
+      this.logger.warn({ msg: `${this.name} round failed; retrying next round`, error: String(error) });
+    }
+  }
 }
