@@ -50,4 +50,10 @@ describe(decodeCursor.name, () => {
       }
     },
   );
+
+  it('rejects a well-formed cursor whose key the caller refuses', () => {
+    const cursor = encodeCursor(['not-a-uuid']);
+    expect(decodeCursor(cursor, 1)).toEqual(['not-a-uuid']);
+    expect(() => decodeCursor(cursor, 1, ([key]) => key === 'a-uuid')).toThrow(ApiError);
+  });
 });

@@ -20,14 +20,23 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | undefined {
+/**
+ * The sort key a cursor carries; a cursor that is not `arity` strings or numbers, or that
+ * `isValid` refuses (e.g. a key that must be a UUID), is a 400 rather than a database error.
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  arity: number,
+  isValid: (key: (string | number)[]) => boolean = () => true,
+): (string | number)[] | undefined {
   if (cursor === undefined) return undefined;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(key) &&
       key.length === arity &&
-      key.every((v) => ['string', 'number'].includes(typeof v))
+      key.every((v) => ['string', 'number'].includes(typeof v)) &&
+      isValid(key as (string | number)[])
     ) {
       return key as (string | number)[];
     }
@@ -60,9 +69,10 @@ export async function pageAfterKey<R, T>(
   fetch: (limit: number, after: string | undefined) => Promise<R[]>,
   keyOf: (row: R) => string,
   map: (row: R) => T,
+  isValidKey: (key: string) => boolean = () => true,
 ): Promise<Page<T>> {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const [after] = decodeCursor(query.cursor, 1) ?? [];
+  const [after] = decodeCursor(query.cursor, 1, ([key]) => isValidKey(String(key))) ?? [];
   const rows = await fetch(limit + 1, after === undefined ? undefined : String(after));
   return toPage(rows, limit, (row) => [keyOf(row)], map);
 }

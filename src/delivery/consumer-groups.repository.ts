@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { queryRows } from '../infra/database/sql';
 import { holdCommitLockAndReadSeq } from './commit-lock';
 
@@ -89,13 +89,12 @@ export class ConsumerGroupsRepository {
     });
   }
 
-  async find(
-    name: string,
-    db: DataSource | EntityManager = this.dataSource,
-  ): Promise<ConsumerGroupRow | null> {
-    const [row] = await queryRows<ConsumerGroupRow>(db, `SELECT * FROM consumer_groups WHERE name = $1`, [
-      name,
-    ]);
+  async find(name: string): Promise<ConsumerGroupRow | null> {
+    const [row] = await queryRows<ConsumerGroupRow>(
+      this.dataSource,
+      `SELECT * FROM consumer_groups WHERE name = $1`,
+      [name],
+    );
     return row ?? null;
   }
 

@@ -1,6 +1,5 @@
 // Dead letters (SPEC §7): deliveries that used up their retries, to browse and redrive.
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../common/errors/api-error';
 import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
 import { pageAfterKey, type PageQuery } from '../common/pagination';
 import type { RedriveDto } from './consumer-group.dto';
@@ -21,16 +20,10 @@ export class DeadLettersService {
     await this.groups.require(group);
     return pageAfterKey(
       query,
-      (limit, after) => {
-        if (after !== undefined && !UUID_PATTERN.test(after)) {
-          throw ApiError.validation('cursor is not valid', [
-            { field: 'cursor', message: 'not a cursor from this API' },
-          ]);
-        }
-        return this.deadLetters.list(group, limit, after);
-      },
+      (limit, after) => this.deadLetters.list(group, limit, after),
       (row) => row.id,
       toDeadLetter,
+      (key) => UUID_PATTERN.test(key),
     );
   }
 

@@ -4,6 +4,7 @@
 // by id (G3) never depends on it — Postgres decides what a group has acked.
 import { Injectable, Logger } from '@nestjs/common';
 import { DedupeStore } from '../dedupe/dedupe-store';
+import { CONSUMER_GROUP_DEFAULTS } from './consumer-group.dto';
 
 export interface DedupeSubject {
   message_id: string;
@@ -27,7 +28,7 @@ export class KeyDedupe {
         delivery.consumer_group,
         delivery.key,
         delivery.message_id,
-        delivery.dedupe_window_seconds ?? 604_800,
+        delivery.dedupe_window_seconds ?? CONSUMER_GROUP_DEFAULTS.dedupe.windowSeconds,
       );
     } catch (error) {
       // At-least-once wins over dedupe: without Redis the message is delivered.

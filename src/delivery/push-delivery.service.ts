@@ -101,7 +101,7 @@ export class PushDeliveryService {
           attempt: outcome.attempt + 1,
           delay_ms: Math.round(outcome.delaySeconds * 1000),
         });
-      } else if (row.sharding_key !== null) {
+      } else if (outcome.ordered && row.sharding_key !== null) {
         freedKeys.push({ group: row.consumer_group, member: row.member, shardingKey: row.sharding_key });
       }
       if (row.state === 'dead') deadLettersTotal.inc({ consumer_group: row.consumer_group });
@@ -118,6 +118,14 @@ export class PushDeliveryService {
   }
 }
 
+/** What every recorded attempt says about which delivery and attempt it was. */
+const attemptOf = (delivery: ClaimedPush, startedAt: Date) => ({
+  id: delivery.id,
+  attempt: delivery.attempts,
+  startedAt,
+  ordered: delivery.ordered,
+});
+
 function toOutcome(delivery: ClaimedPush, startedAt: Date, result: PushResult): PushOutcome {
   const step = result.ok
     ? { state: 'acked' as const, delaySeconds: 0 }
@@ -128,9 +136,7 @@ function toOutcome(delivery: ClaimedPush, startedAt: Date, result: PushResult): 
         result.retryAfterSeconds,
       );
   return {
-    id: delivery.id,
-    attempt: delivery.attempts,
-    startedAt,
+    ...attemptOf(delivery, startedAt),
     outcome: result.ok ? 'acked' : 'failed',
     nextState: step.state,
     delaySeconds: 'delaySeconds' in step ? step.delaySeconds : 0,
@@ -152,9 +158,7 @@ function skipped(
   error: string | null,
 ): PushOutcome {
   return {
-    id: delivery.id,
-    attempt: delivery.attempts,
-    startedAt,
+    ...attemptOf(delivery, startedAt),
     outcome,
     nextState: outcome === 'deduplicated' ? 'acked' : 'dead',
     delaySeconds: 0,

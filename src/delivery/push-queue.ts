@@ -21,13 +21,13 @@ export interface DeliverJobData {
 
 const MAX_ATTEMPTS_PER_JOB = 100;
 
-export const pushJobId = (deliveryId: string, attempt: number) => `${deliveryId}.${attempt}`;
+const pushJobId = (deliveryId: string, attempt: number) => `${deliveryId}.${attempt}`;
 
 @Injectable()
 export class PushQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('push-queue');
   private readonly connection;
-  readonly queue: Queue<DeliverJobData>;
+  private readonly queue: Queue<DeliverJobData>;
 
   constructor(config: AppConfig) {
     // Fail fast while Redis is down: Postgres holds the delivery and the reconciler re-queues it.
@@ -56,7 +56,9 @@ export class PushQueue implements OnApplicationShutdown {
     for (const delivery of deliveries) {
       if (delivery.delivery_type !== 'push') continue;
       const key = `${delivery.consumer_group}\n${delivery.delay_ms}`;
-      byGroupAndDelay.set(key, [...(byGroupAndDelay.get(key) ?? []), delivery]);
+      const list = byGroupAndDelay.get(key);
+      if (list) list.push(delivery);
+      else byGroupAndDelay.set(key, [delivery]);
     }
     const batches = [...byGroupAndDelay.values()].flatMap((list) => chunk(list, MAX_ATTEMPTS_PER_JOB));
     if (batches.length === 0) return;

@@ -35,6 +35,8 @@ export interface PushOutcome {
   id: string;
   attempt: number;
   startedAt: Date;
+  /** Whether the group is ordered: then a finished attempt lets the next message of its key go. */
+  ordered: boolean;
   outcome: 'acked' | 'failed' | 'deduplicated';
   nextState: 'acked' | 'retrying' | 'dead';
   delaySeconds: number;

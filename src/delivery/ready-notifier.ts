@@ -7,6 +7,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
@@ -19,7 +20,9 @@ export interface Wakeup {
 }
 
 @Injectable()
-export class ReadyNotifier implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ReadyNotifier
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('ready-notifier');
   private readonly listeners = new Map<string, Set<() => void>>();
   private subscriber?: Redis;

@@ -29,7 +29,7 @@ export class ReplayService {
         dto.from,
       );
       await this.dispatch.handOver(queued);
-      replayed += new Set(queued.map((delivery) => delivery.id)).size;
+      replayed += queued.length;
       afterSeq = page[page.length - 1].commit_seq;
     }
     return { replayed };

@@ -35,12 +35,8 @@ export interface MessageFilter {
 export class MessageQueryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async find(id: string): Promise<(MessageRow & { created_at_key: string }) | null> {
-    const [row] = await queryRows<MessageRow & { created_at_key: string }>(
-      this.dataSource,
-      `SELECT *, created_at::text AS created_at_key FROM messages WHERE id = $1`,
-      [id],
-    );
+  async find(id: string): Promise<MessageRow | null> {
+    const [row] = await queryRows<MessageRow>(this.dataSource, `SELECT * FROM messages WHERE id = $1`, [id]);
     return row ?? null;
   }
 

@@ -25,12 +25,11 @@ export class MessageQueryService {
 
   async list(query: MessageListQuery) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = decodeCursor(query.cursor, 2);
-    if (cursor && (!UUID_PATTERN.test(String(cursor[1])) || Number.isNaN(Date.parse(String(cursor[0]))))) {
-      throw ApiError.validation('cursor is not valid', [
-        { field: 'cursor', message: 'not a cursor from this API' },
-      ]);
-    }
+    const cursor = decodeCursor(
+      query.cursor,
+      2,
+      ([createdAt, id]) => !Number.isNaN(Date.parse(String(createdAt))) && UUID_PATTERN.test(String(id)),
+    );
     const rows = await this.query.list(
       query,
       limit + 1,
