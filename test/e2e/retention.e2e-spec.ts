@@ -89,11 +89,19 @@ describe('retention (TXMSG_RETENTION_HOURS)', () => {
         (await db.query(`SELECT id FROM messages WHERE id = ANY ($1)`, [[...old, recent]])).rows
           .map((r) => r.id)
           .sort();
-      await expectEventually(async () =>
+      // One retention run deletes messages, then transactions, then idempotency keys: wait for
+      // the whole end state, not only its first step.
+      await expectEventually(async () => {
         expect(await remaining()).toEqual(
           [recent, deadRecently, undelivered, ...prepared.messageIds, ...stuck.messageIds].sort(),
-        ),
-      );
+        );
+        const transactions = await db.query(`SELECT id FROM transactions WHERE id = ANY ($1) ORDER BY id`, [
+          [rolledBack.id, prepared.id, stuck.id],
+        ]);
+        expect(transactions.rows.map((r) => r.id)).toEqual([prepared.id, stuck.id].sort());
+        const keys = await db.query(`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'new-key')`);
+        expect(keys.rows).toEqual([{ key: 'new-key' }]);
+      });
       const gone = [acked, deadLongAgo, ...rolledBack.messageIds];
       expect(
         (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE message_id = ANY ($1)`, [gone]))
@@ -103,12 +111,6 @@ describe('retention (TXMSG_RETENTION_HOURS)', () => {
         (await db.query(`SELECT count(*)::int AS n FROM trace_events WHERE message_id = ANY ($1)`, [gone]))
           .rows[0].n,
       ).toBe(0);
-      const transactions = await db.query(`SELECT id FROM transactions WHERE id = ANY ($1) ORDER BY id`, [
-        [rolledBack.id, prepared.id, stuck.id],
-      ]);
-      expect(transactions.rows.map((r) => r.id)).toEqual([prepared.id, stuck.id].sort());
-      const keys = await db.query(`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'new-key')`);
-      expect(keys.rows).toEqual([{ key: 'new-key' }]);
       // The undelivered message can still be received.
       const pullGroup = (
         await db.query(`SELECT consumer_group FROM deliveries WHERE message_id = $1`, [undelivered])
