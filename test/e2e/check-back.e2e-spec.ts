@@ -4,6 +4,7 @@ import { expectEventually } from '../support/eventually';
 import { type HttpClient } from '../support/http-client';
 import { startHttpPeer, type HttpPeer, type PeerHandler } from '../support/http-peer';
 import { useService } from '../support/service-fixture';
+import { overlapCounter } from '../support/overlap-counter';
 
 const FAST = { TXMSG_CHECKBACK_POLL_MS: '100' };
 const GROUP_CONCURRENCY = 8; // TXMSG_CHECKBACK_GROUP_CONCURRENCY default
@@ -232,18 +233,10 @@ describe('check-back across instances and restarts (G6, durability)', () => {
   afterAll(() => peer?.close());
 
   it('never sends the same check from two instances at once, even to a slow producer', async () => {
-    const inflight = new Map<string, number>();
-    let overlaps = 0;
-    peer.setHandler((request) => {
-      const id = request.body.transactionId as string;
-      inflight.set(id, (inflight.get(id) ?? 0) + 1);
-      if ((inflight.get(id) ?? 0) > 1) overlaps++;
-      return new Promise((resolve) =>
-        setTimeout(() => {
-          inflight.set(id, (inflight.get(id) ?? 1) - 1);
-          resolve({ body: { status: 'UNKNOWN' } });
-        }, 1200),
-      );
+    const checks = overlapCounter();
+    peer.setHandler(async (request) => {
+      await checks.hold(request.body.transactionId as string, 1200);
+      return { body: { status: 'UNKNOWN' } };
     });
     await service.http.put('/v1/producer-groups/shared', {
       checkbackUrl: `${peer.url}/shared`,
@@ -276,7 +269,7 @@ describe('check-back across instances and restarts (G6, durability)', () => {
     } finally {
       await Promise.all(workers.map((worker) => worker.stop()));
     }
-    expect(overlaps).toBe(0);
+    expect(checks.overlaps).toBe(0);
     const perTransaction = ids.map((id) => peer.received.filter((r) => r.body.transactionId === id).length);
     expect(perTransaction).toEqual(ids.map(() => 2));
     const attempts = await service.env.db.query(

@@ -5,6 +5,7 @@ import { expectEventually } from '../support/eventually';
 import { HttpClient } from '../support/http-client';
 import { startHttpPeer } from '../support/http-peer';
 import { createTestEnv, type TestEnv } from '../support/test-env';
+import { overlapCounter } from '../support/overlap-counter';
 
 const FAST = { TXMSG_RECONCILE_INTERVAL_MS: '300' };
 
@@ -95,15 +96,9 @@ describe('delivery reliability (G2, G3, G6)', () => {
   it('runs two instances without delivering a message twice at once, nor again once acked', async () => {
     const first = await start();
     await start();
-    const inflight = new Map<string, number>();
-    let concurrentDuplicates = 0;
+    const pushes = overlapCounter();
     const consumer = await startHttpPeer(async (request) => {
-      const id = request.body.id as string;
-      const now = (inflight.get(id) ?? 0) + 1;
-      inflight.set(id, now);
-      if (now > 1) concurrentDuplicates++;
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      inflight.set(id, (inflight.get(id) ?? 1) - 1);
+      await pushes.hold(request.body.id as string, 30);
       return { status: 200 };
     });
     try {
@@ -121,7 +116,7 @@ describe('delivery reliability (G2, G3, G6)', () => {
         20_000,
       );
       await new Promise((resolve) => setTimeout(resolve, 1500)); // reconciler rounds on both instances
-      expect(concurrentDuplicates).toBe(0);
+      expect(pushes.overlaps).toBe(0);
       expect(consumer.received.map((r) => r.body.id).sort()).toEqual([...ids].sort());
     } finally {
       await consumer.close();

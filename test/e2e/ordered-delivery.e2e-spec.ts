@@ -2,21 +2,16 @@ import { createGroup, createTopic } from '../support/delivery-fixture';
 import { expectEventually } from '../support/eventually';
 import { startHttpPeer } from '../support/http-peer';
 import { useService } from '../support/service-fixture';
+import { overlapCounter } from '../support/overlap-counter';
 
 describe('ordered groups (SPEC §7, G4)', () => {
   const service = useService({ TXMSG_RECONCILE_INTERVAL_MS: '300' });
 
   it('delivers each key in commit order, one at a time, with failures injected; keys progress in parallel', async () => {
-    const inflightByKey = new Map<string, number>();
-    let overlapWithinKey = 0;
+    const keysHeld = overlapCounter();
     const failedOnce = new Set<string>();
     const consumer = await startHttpPeer(async (request) => {
-      const key = request.body.shardingKey as string;
-      const inflight = (inflightByKey.get(key) ?? 0) + 1;
-      inflightByKey.set(key, inflight);
-      if (inflight > 1) overlapWithinKey++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      inflightByKey.set(key, (inflightByKey.get(key) ?? 1) - 1);
+      await keysHeld.hold(request.body.shardingKey as string, 20);
       // Every third message fails its first attempt: a retry must hold its key back.
       if (request.body.body.n % 3 === 0 && !failedOnce.has(request.body.id)) {
         failedOnce.add(request.body.id);
@@ -53,7 +48,7 @@ describe('ordered groups (SPEC §7, G4)', () => {
           2 * new Set(arrivals.filter((n) => n % 3 === 0)).size,
         );
       }
-      expect(overlapWithinKey).toBe(0);
+      expect(keysHeld.overlaps).toBe(0);
       expect(consumer.maxInflight).toBeGreaterThan(1); // other keys went on in parallel
     } finally {
       await consumer.close();
