@@ -225,7 +225,8 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
   });
 
   it('redrives only the named dead letters', async () => {
-    const consumer = await peer(() => ({ status: 500 }));
+    let healthy = false;
+    const consumer = await peer(() => ({ status: healthy ? 200 : 500 }));
     const topic = await createTopic(service.http);
     const group = await createGroup(service.http, topic, {
       delivery: { type: 'push', url: consumer.url },
@@ -236,13 +237,18 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
       (await service.http.get(`/v1/consumer-groups/${group.name}/dead-letters`)).body.items;
     await expectEventually(async () => expect(await dead()).toHaveLength(2));
 
+    // The consumer recovers, so the redriven message is acked (instead of dying again) and only
+    // the other one stays a dead letter.
+    healthy = true;
     const redriven = await service.http.post(`/v1/consumer-groups/${group.name}/dead-letters/redrive`, {
       ids: [ids[0]],
     });
     expect(redriven.body).toEqual({ redriven: 1 });
     await expectEventually(async () =>
-      expect((await dead()).map((d: any) => d.message.id)).toEqual([ids[1]]),
+      expect(await deliveriesOf(ids[0])).toEqual([expect.objectContaining({ state: 'acked', attempts: 1 })]),
     );
+    expect((await dead()).map((d: any) => d.message.id)).toEqual([ids[1]]);
+    expect(await deliveriesOf(ids[1])).toEqual([expect.objectContaining({ state: 'dead' })]);
     expectError(
       await service.http.post(`/v1/consumer-groups/${group.name}/dead-letters/redrive`, { ids: ['nope'] }),
       400,
