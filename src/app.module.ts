@@ -13,6 +13,8 @@ import { CheckBackModule } from './check-back/check-back.module';
 import { DedupeModule } from './dedupe/dedupe.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { AuditModule } from './audit/audit.module';
+import { AdminModule } from './admin/admin.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +35,8 @@ export class AppModule {
         DeliveryModule,
         DedupeModule,
         MaintenanceModule,
+        AuditModule,
+        AdminModule,
       ],
     };
   }

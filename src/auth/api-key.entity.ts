@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const API_KEY_ROLES = ['admin', 'producer', 'consumer'] as const;
+export const API_KEY_ROLES = ['admin', 'producer', 'consumer', 'operator'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
 @Entity({ name: 'api_keys' })

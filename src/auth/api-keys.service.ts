@@ -85,6 +85,7 @@ function assertGrantsFitRole(dto: CreateApiKeyDto): void {
     admin: [],
     producer: ['topics', 'producerGroups'],
     consumer: ['consumerGroups'],
+    operator: [],
   };
   const misplaced = (['topics', 'producerGroups', 'consumerGroups'] as const).filter(
     (field) => (dto[field]?.length ?? 0) > 0 && !allowed[dto.role].includes(field),

@@ -36,6 +36,16 @@ export class Principal {
     }
   }
 
+  /** Operators read every producer group; a producer reads those it is granted. */
+  assertReadProducerGroup(group: string): void {
+    if (this.role !== 'operator') this.assertProducerGroup(group);
+  }
+
+  /** Operators read every consumer group; a consumer reads those it is granted. */
+  assertReadConsumerGroup(group: string): void {
+    if (this.role !== 'operator') this.assertConsumerGroup(group);
+  }
+
   assertConsumerGroup(group: string): void {
     if (!this.isAdmin && !(this.role === 'consumer' && allows(this.consumerGroups, group))) {
       throw ApiError.forbidden(`this token may not consume for consumer group '${group}'`);

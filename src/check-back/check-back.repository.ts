@@ -16,7 +16,8 @@ const LEASE_MARGIN_SECONDS = 30;
 @Injectable()
 export class CheckBackRepository {
   /**
-   * Leases due PREPARED transactions for `owner` (FOR UPDATE SKIP LOCKED, so instances never
+   * Leases due transactions for `owner` — PREPARED ones, and STUCK ones an operator asked to
+   * recheck — (FOR UPDATE SKIP LOCKED, so instances never
    * claim the same one), so that no producer group has more than `perGroup` checks in flight
    * here, counting those already `inflight` (group name → count).
    */
@@ -34,12 +35,12 @@ export class CheckBackRepository {
                 coalesce(busy.n, 0) AS busy
            FROM transactions t
            LEFT JOIN unnest($3::text[], $5::int[]) AS busy(name, n) ON busy.name = t.producer_group
-          WHERE t.state = 'PREPARED' AND t.next_check_at <= now()
+          WHERE t.next_check_at <= now() AND t.state IN ('PREPARED', 'STUCK')
             AND (t.check_lease_until IS NULL OR t.check_lease_until < now())
             AND coalesce(busy.n, 0) < $2
        ), picked AS (
          SELECT t.id FROM transactions t JOIN candidates c ON c.id = t.id
-          WHERE c.rn <= $2 - c.busy AND t.state = 'PREPARED'
+          WHERE c.rn <= $2 - c.busy AND t.state IN ('PREPARED', 'STUCK') AND t.next_check_at IS NOT NULL
             AND (t.check_lease_until IS NULL OR t.check_lease_until < now())
           ORDER BY t.next_check_at LIMIT $1
           FOR UPDATE OF t SKIP LOCKED
@@ -86,6 +87,30 @@ export class CheckBackRepository {
       `UPDATE transactions SET next_check_at = now() + make_interval(secs => $2) WHERE id = $1 AND state = 'PREPARED'`,
       [transactionId, delaySeconds],
     );
+  }
+
+  /** A STUCK transaction's recheck went unanswered: it stays STUCK and is not checked again. */
+  async endRecheck(manager: EntityManager, transactionId: string): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE transactions SET next_check_at = NULL WHERE id = $1 AND state = 'STUCK'`,
+      [transactionId],
+    );
+  }
+
+  /**
+   * An operator's recheck: the transactions' next check is due now, so the scheduler sends it
+   * with every rule of an ordinary check (lease, per-group bound, signing, strict verdict,
+   * history). Returns the ids that are PREPARED or STUCK; resolved ones are left alone.
+   */
+  async requestCheck(db: DataSource | EntityManager, ids: string[]): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      db,
+      `UPDATE transactions SET next_check_at = now()
+        WHERE id = ANY ($1::uuid[]) AND state IN ('PREPARED', 'STUCK') RETURNING id`,
+      [ids],
+    );
+    return rows.map((row) => row.id);
   }
 
   async markStuck(manager: EntityManager, transactionId: string): Promise<void> {

@@ -1,5 +1,5 @@
-// Check-back (SPEC §5): finds due PREPARED transactions in Postgres, asks the producer for the
-// verdict, and records the answer. The schedule lives in Postgres (durable, restart-safe); row
+// Check-back (SPEC §5): finds due PREPARED transactions (and STUCK ones an operator rechecks) in
+// Postgres, asks the producer for the verdict, and records the answer. The schedule lives in Postgres (durable, restart-safe); row
 // leases with SKIP LOCKED keep many instances from checking the same transaction at once (G6).
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -47,6 +47,11 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
     this.stopped = true;
     clearTimeout(this.timer);
     await Promise.allSettled([...this.running]);
+  }
+
+  /** Looks for due checks now rather than at the next poll (after an operator's recheck). */
+  wake(): void {
+    this.schedule(0);
   }
 
   private schedule(delayMs: number) {
@@ -122,9 +127,11 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
       if (!tx) return;
       await this.checks.insertAttempt(manager, tx.id, group.name, attempt, result);
       const checks = await this.checks.countCheck(manager, tx.id);
-      if (tx.state !== 'PREPARED') return;
+      if (tx.state !== 'PREPARED' && tx.state !== 'STUCK') return;
       if (result.outcome === 'COMMIT' || result.outcome === 'ROLLBACK') {
         await this.verdicts.applyVerdict(manager, tx, result.outcome, 'checkback');
+      } else if (tx.state === 'STUCK') {
+        await this.checks.endRecheck(manager, tx.id);
       } else if (checks >= group.maxChecks) {
         await this.checks.markStuck(manager, tx.id);
         transactionsStuckTotal.inc({ producer_group: group.name });

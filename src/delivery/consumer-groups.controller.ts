@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AllowRoles, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { Audited } from '../audit/audited.decorator';
 import { PageQuery } from '../common/pagination';
 import { ParseNamePipe } from '../common/validation/names';
 import { PutConsumerGroupDto, RedriveDto, ReplayDto } from './consumer-group.dto';
@@ -33,15 +34,16 @@ export class ConsumerGroupsController {
   }
 
   @Get()
+  @AllowRoles('operator')
   list(@Query() query: PageQuery) {
     return this.groups.list(query);
   }
 
   /** Config plus delivery stats; consumers may read the groups they are granted. */
   @Get(':group')
-  @AllowRoles('consumer')
+  @AllowRoles('consumer', 'operator')
   get(@Param('group', ParseNamePipe) name: string, @CurrentPrincipal() principal: Principal) {
-    principal.assertConsumerGroup(name);
+    principal.assertReadConsumerGroup(name);
     return this.groups.get(name);
   }
 
@@ -52,12 +54,20 @@ export class ConsumerGroupsController {
   }
 
   @Get(':group/dead-letters')
+  @AllowRoles('operator')
   listDeadLetters(@Param('group', ParseNamePipe) name: string, @Query() query: PageQuery) {
     return this.deadLetters.list(name, query);
   }
 
   @Post(':group/dead-letters/redrive')
   @HttpCode(200)
+  @AllowRoles('operator')
+  @Audited({
+    action: 'dead-letters.redrive',
+    target: ({ params, body }) =>
+      `consumer-group:${params.group}${Array.isArray(body?.ids) ? ` ids:${body.ids.length}` : ' all'}`,
+    count: (result) => (result as { redriven: number }).redriven,
+  })
   redrive(@Param('group', ParseNamePipe) name: string, @Body() dto: RedriveDto) {
     return this.deadLetters.redrive(name, dto);
   }
@@ -65,6 +75,12 @@ export class ConsumerGroupsController {
   /** Delivers again every retained message committed since `from` → `{replayed: n}`. */
   @Post(':group/replay')
   @HttpCode(200)
+  @AllowRoles('operator')
+  @Audited({
+    action: 'consumer-group.replay',
+    target: ({ params, body }) => `consumer-group:${params.group} from:${String(body?.from)}`,
+    count: (result) => (result as { replayed: number }).replayed,
+  })
   replay(@Param('group', ParseNamePipe) name: string, @Body() dto: ReplayDto) {
     return this.replays.replay(name, dto);
   }

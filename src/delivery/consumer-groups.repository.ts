@@ -38,6 +38,22 @@ export interface DeliveryStats {
   oldestReadyAgeSeconds: number | null;
 }
 
+export interface GroupBacklog extends DeliveryStats {
+  name: string;
+  topic: string;
+  mode: ConsumerGroupRow['mode'];
+  delivery: ConsumerGroupRow['delivery_type'];
+}
+
+const EMPTY_STATS: DeliveryStats = {
+  ready: 0,
+  inflight: 0,
+  retrying: 0,
+  delayed: 0,
+  deadLetters: 0,
+  oldestReadyAgeSeconds: null,
+};
+
 const CONFIG_COLUMNS = [
   'topic',
   'filter_tags',
@@ -115,29 +131,58 @@ export class ConsumerGroupsRepository {
     return rows.length > 0;
   }
 
-  /** Counts by state over the partial indexes; acked deliveries are counted in `acked_total`. */
   async stats(name: string): Promise<DeliveryStats> {
-    const [row] = await queryRows<Record<string, string | null>>(
+    const [row] = await this.backlog([name]);
+    if (!row) return EMPTY_STATS;
+    const { name: _name, topic: _topic, mode: _mode, delivery: _delivery, ...stats } = row;
+    return stats;
+  }
+
+  /**
+   * Delivery stats per group (all groups when `names` is null). Each part reads one partial
+   * index (waiting, in flight, dead), so the cost follows the backlog, never the retained
+   * history: acked deliveries are in none of them (they are counted in `acked_total`).
+   */
+  async backlog(names: string[] | null): Promise<GroupBacklog[]> {
+    const rows = await queryRows<Record<string, string | null>>(
       this.dataSource,
-      `SELECT count(*) FILTER (WHERE state = 'pending' AND available_at <= now()) AS ready,
-              count(*) FILTER (WHERE state = 'pending' AND available_at > now()) AS delayed,
-              count(*) FILTER (WHERE state = 'retrying') AS retrying,
-              count(*) FILTER (WHERE state = 'inflight') AS inflight,
-              count(*) FILTER (WHERE state = 'dead') AS dead,
-              extract(epoch FROM now() - min(available_at) FILTER (
-                WHERE state IN ('pending', 'retrying') AND available_at <= now())) AS oldest
-         FROM deliveries
-        WHERE consumer_group = $1 AND state IN ('pending', 'retrying', 'inflight', 'dead')`,
-      [name],
+      `SELECT g.name, g.topic, g.mode, g.delivery_type, w.ready, w.delayed, w.retrying, i.inflight, d.dead,
+              extract(epoch FROM now() - w.oldest) AS oldest
+         FROM consumer_groups g
+         LEFT JOIN (
+           SELECT consumer_group,
+                  count(*) FILTER (WHERE state = 'pending' AND available_at <= now()) AS ready,
+                  count(*) FILTER (WHERE state = 'pending' AND available_at > now()) AS delayed,
+                  count(*) FILTER (WHERE state = 'retrying') AS retrying,
+                  min(available_at) FILTER (WHERE available_at <= now()) AS oldest
+             FROM deliveries
+            WHERE state IN ('pending', 'retrying') AND ($1::text[] IS NULL OR consumer_group = ANY ($1))
+            GROUP BY consumer_group
+         ) w ON w.consumer_group = g.name
+         LEFT JOIN (
+           SELECT consumer_group, count(*) AS inflight FROM deliveries
+            WHERE state = 'inflight' AND ($1::text[] IS NULL OR consumer_group = ANY ($1)) GROUP BY consumer_group
+         ) i ON i.consumer_group = g.name
+         LEFT JOIN (
+           SELECT consumer_group, count(*) AS dead FROM deliveries
+            WHERE state = 'dead' AND ($1::text[] IS NULL OR consumer_group = ANY ($1)) GROUP BY consumer_group
+         ) d ON d.consumer_group = g.name
+        WHERE $1::text[] IS NULL OR g.name = ANY ($1)
+        ORDER BY g.name`,
+      [names],
     );
-    return {
-      ready: Number(row.ready),
-      inflight: Number(row.inflight),
-      retrying: Number(row.retrying),
-      delayed: Number(row.delayed),
-      deadLetters: Number(row.dead),
-      oldestReadyAgeSeconds: row.oldest === null ? null : Math.floor(Number(row.oldest)),
-    };
+    return rows.map((row) => ({
+      name: row.name as string,
+      topic: row.topic as string,
+      mode: row.mode as ConsumerGroupRow['mode'],
+      delivery: row.delivery_type as ConsumerGroupRow['delivery_type'],
+      ready: Number(row.ready ?? 0),
+      inflight: Number(row.inflight ?? 0),
+      retrying: Number(row.retrying ?? 0),
+      delayed: Number(row.delayed ?? 0),
+      deadLetters: Number(row.dead ?? 0),
+      oldestReadyAgeSeconds: row.oldest === null ? null : Math.max(0, Math.floor(Number(row.oldest))),
+    }));
   }
 
   /** A pull broadcasting member's first receive: it gets messages committed from now on. */

@@ -10,6 +10,7 @@ import {
   ConsumerGroupsRepository,
   type ConsumerGroupConfig,
   type ConsumerGroupRow,
+  type GroupBacklog,
 } from './consumer-groups.repository';
 
 @Injectable()
@@ -52,6 +53,11 @@ export class ConsumerGroupsService {
       (row) => row.name,
       toConsumerGroupView,
     );
+  }
+
+  /** Every group with its backlog (admin overview, metrics). */
+  backlogOfAll(): Promise<GroupBacklog[]> {
+    return this.groups.backlog(null);
   }
 
   async delete(name: string): Promise<void> {

@@ -5,6 +5,7 @@ import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { AuditRepository } from '../audit/audit.repository';
 import { AppConfig } from '../config/app-config';
 import { PeriodicTask } from '../infra/database/periodic-task';
 import { registry } from '../observability/metrics';
@@ -29,6 +30,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     @InjectDataSource() dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly retention: RetentionRepository,
+    private readonly audit: AuditRepository,
   ) {
     this.task = new PeriodicTask(dataSource, 'retention', config.retentionIntervalMs, () => this.run());
   }
@@ -47,6 +49,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
       ['messages', (limit: number) => this.retention.deleteMessages(hours, limit)],
       ['transactions', (limit: number) => this.retention.deleteTransactions(hours, limit)],
       ['idempotency_keys', (limit: number) => this.retention.deleteIdempotencyKeys(hours, limit)],
+      ['audit_log', (limit: number) => this.audit.deleteOlderThan(hours, limit)],
     ] as const;
     for (const [kind, deleteBatch] of kinds) {
       for (let batch = 0; batch < MAX_BATCHES; batch++) {

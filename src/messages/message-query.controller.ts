@@ -1,11 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AllowRoles } from '../auth/auth.decorators';
 import { ParseIdPipe } from '../common/validation/parse-uuid.pipe';
 import { MessageListQuery } from './message-query.dto';
 import { MessageQueryService } from './message-query.service';
 
 @ApiTags('messages')
 @ApiBearerAuth()
+@AllowRoles('operator')
 @Controller('v1/messages')
 export class MessageQueryController {
   constructor(private readonly messages: MessageQueryService) {}

@@ -27,15 +27,16 @@ export class ProducerGroupsController {
   }
 
   @Get()
+  @AllowRoles('operator')
   list(@Query() query: PageQuery) {
     return this.groups.list(query);
   }
 
   /** Config plus check-back health; producers may read the groups they are granted. */
   @Get(':group')
-  @AllowRoles('producer')
+  @AllowRoles('producer', 'operator')
   get(@Param('group', ParseNamePipe) name: string, @CurrentPrincipal() principal: Principal) {
-    principal.assertProducerGroup(name);
+    principal.assertReadProducerGroup(name);
     return this.groups.get(name);
   }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AllowRoles } from '../auth/auth.decorators';
 import { PageQuery } from '../common/pagination';
 import { ParseNamePipe } from '../common/validation/names';
 import { PutTopicDto } from './topic.dto';
@@ -25,11 +26,13 @@ export class TopicsController {
   }
 
   @Get()
+  @AllowRoles('operator')
   list(@Query() query: PageQuery) {
     return this.topics.list(query);
   }
 
   @Get(':topic')
+  @AllowRoles('operator')
   get(@Param('topic', ParseNamePipe) name: string) {
     return this.topics.get(name);
   }

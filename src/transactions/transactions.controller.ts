@@ -40,6 +40,7 @@ export class TransactionsController {
   }
 
   @Get(':id')
+  @AllowRoles('producer', 'operator')
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.transactions.get(principal, id);
   }

@@ -93,7 +93,7 @@ export class TransactionsService {
     const manager = this.dataSource.manager;
     const tx = await this.transactions.find(manager, id);
     if (!tx) throw ApiError.notFound(`transaction ${id}`);
-    principal.assertProducerGroup(tx.producer_group);
+    principal.assertReadProducerGroup(tx.producer_group);
     const [messages, history] = await Promise.all([
       this.messages.findByTransaction(manager, id),
       this.transactions.checkHistory(manager, id),

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { CheckBackModule } from '../check-back/check-back.module';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { ProducerGroupsModule } from '../producer-groups/producer-groups.module';
+import { TransactionsModule } from '../transactions/transactions.module';
+import { AuditController } from './audit.controller';
+import { ActivitySampler } from './overview/activity-sampler';
+import { OverviewController } from './overview/overview.controller';
+import { OverviewMetrics } from './overview/overview.metrics';
+import { OverviewRepository } from './overview/overview.repository';
+import { OverviewService } from './overview/overview.service';
+import { AdminTransactionsController } from './transactions/admin-transactions.controller';
+import { AdminTransactionsRepository } from './transactions/admin-transactions.repository';
+import { AdminTransactionsService } from './transactions/admin-transactions.service';
+import { BulkActionsService } from './transactions/bulk-actions.service';
+
+/** The operator console's server side (SPEC §10): overview, transactions, bulk, audit. */
+@Module({
+  imports: [TransactionsModule, CheckBackModule, ProducerGroupsModule, DeliveryModule],
+  controllers: [OverviewController, AdminTransactionsController, AuditController],
+  providers: [
+    OverviewRepository,
+    OverviewService,
+    OverviewMetrics,
+    ActivitySampler,
+    AdminTransactionsRepository,
+    AdminTransactionsService,
+    BulkActionsService,
+  ],
+})
+export class AdminModule {}

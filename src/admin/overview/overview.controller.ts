@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AllowRoles } from '../../auth/auth.decorators';
+import { OverviewService } from './overview.service';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@AllowRoles('operator')
+@Controller('v1/admin/overview')
+export class OverviewController {
+  constructor(private readonly overviews: OverviewService) {}
+
+  /** Headline figures, per-group health and backlog, and per-minute series of the last hour. */
+  @Get()
+  overview() {
+    return this.overviews.overview();
+  }
+}

@@ -1,0 +1,31 @@
+// The audit log (SPEC §10): every operator write, newest first.
+import { Injectable } from '@nestjs/common';
+import { pageAfterKey, type PageQuery } from '../common/pagination';
+import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
+import { AuditRepository, type AuditRow } from './audit.repository';
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly audit: AuditRepository) {}
+
+  list(query: PageQuery) {
+    return pageAfterKey(
+      query,
+      (limit, before) => this.audit.list(limit, before),
+      (row) => row.id,
+      toAuditView,
+      (key) => UUID_PATTERN.test(key),
+    );
+  }
+}
+
+const toAuditView = (row: AuditRow) => ({
+  id: row.id,
+  at: row.at.toISOString(),
+  actor: row.actor,
+  action: row.action,
+  target: row.target,
+  count: row.count,
+  result: row.result,
+  ...(row.detail ? { detail: row.detail } : {}),
+});
