@@ -48,9 +48,7 @@ export class OperatorConsole1795600000000 implements MigrationInterface {
       `CREATE INDEX "IDX_transactions_check_due" ON transactions (next_check_at) WHERE next_check_at IS NOT NULL`,
     );
     await q.query(`DROP INDEX IF EXISTS "IDX_transactions_due"`);
-    await q.query(
-      `CREATE INDEX "IDX_check_attempts_at" ON check_attempts (at, producer_group, outcome)`,
-    );
+    await q.query(`CREATE INDEX "IDX_check_attempts_at" ON check_attempts (at, producer_group, outcome)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,8 +1,9 @@
-// Builds the HTTP application: Fastify adapter, global filter and pipe, metrics, OpenAPI docs.
+// Builds the HTTP application: Fastify adapter, global filter and pipe, metrics, OpenAPI docs, dashboard.
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { serveDashboard } from './admin/dashboard/dashboard-assets';
 import { AppModule } from './app.module';
 import { ApiError, ErrorCode, errorBody } from './common/errors/api-error';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
@@ -30,6 +31,7 @@ export async function createHttpApp(
     });
   }
   instrumentHttp(fastify);
+  serveDashboard(app);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(apiValidationPipe());
   const document = SwaggerModule.createDocument(

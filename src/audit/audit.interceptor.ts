@@ -62,7 +62,11 @@ export class AuditInterceptor implements NestInterceptor {
       });
     } catch (auditError) {
       // The write itself has happened; losing its audit row must not turn its answer into an error.
-      this.logger.error({ msg: 'could not write the audit row', action: spec.action, error: String(auditError) });
+      this.logger.error({
+        msg: 'could not write the audit row',
+        action: spec.action,
+        error: String(auditError),
+      });
     }
   }
 }

@@ -26,22 +26,42 @@ export class OverviewMetrics {
           if (overview) fill(this, overview);
         },
       });
-    gauge('txmsg_transactions_open', 'PREPARED and STUCK transactions now, by producer group and state', ['producer_group', 'state'], (g, o) => {
-      for (const group of o.producerGroups) {
-        g.set({ producer_group: group.name, state: 'PREPARED' }, group.prepared);
-        g.set({ producer_group: group.name, state: 'STUCK' }, group.stuck);
-      }
-    });
-    gauge('txmsg_transactions_oldest_prepared_age_seconds', 'Age of the oldest PREPARED transaction (0 with none)', [], (g, o) =>
-      g.set(o.transactions.oldestPreparedAgeSeconds ?? 0),
+    gauge(
+      'txmsg_transactions_open',
+      'PREPARED and STUCK transactions now, by producer group and state',
+      ['producer_group', 'state'],
+      (g, o) => {
+        for (const group of o.producerGroups) {
+          g.set({ producer_group: group.name, state: 'PREPARED' }, group.prepared);
+          g.set({ producer_group: group.name, state: 'STUCK' }, group.stuck);
+        }
+      },
     );
-    const perGroup = (name: string, help: string, pick: (group: Overview['consumerGroups'][number]) => number) =>
+    gauge(
+      'txmsg_transactions_oldest_prepared_age_seconds',
+      'Age of the oldest PREPARED transaction (0 with none)',
+      [],
+      (g, o) => g.set(o.transactions.oldestPreparedAgeSeconds ?? 0),
+    );
+    const perGroup = (
+      name: string,
+      help: string,
+      pick: (group: Overview['consumerGroups'][number]) => number,
+    ) =>
       gauge(name, help, ['consumer_group'], (g, o) => {
         for (const group of o.consumerGroups) g.set({ consumer_group: group.name }, pick(group));
       });
     perGroup('txmsg_consumer_group_ready', 'Deliveries due and waiting, by consumer group', (g) => g.ready);
-    perGroup('txmsg_consumer_group_delayed', 'Deliveries not yet due (delayMs), by consumer group', (g) => g.delayed);
-    perGroup('txmsg_consumer_group_retrying', 'Deliveries waiting for a retry, by consumer group', (g) => g.retrying);
+    perGroup(
+      'txmsg_consumer_group_delayed',
+      'Deliveries not yet due (delayMs), by consumer group',
+      (g) => g.delayed,
+    );
+    perGroup(
+      'txmsg_consumer_group_retrying',
+      'Deliveries waiting for a retry, by consumer group',
+      (g) => g.retrying,
+    );
     perGroup('txmsg_consumer_group_inflight', 'Deliveries in flight, by consumer group', (g) => g.inflight);
     perGroup('txmsg_consumer_group_dead_letters', 'Dead letters, by consumer group', (g) => g.deadLetters);
     perGroup(

@@ -2,18 +2,18 @@
 // series for the last hour, read from indexes and samples so it answers fast at any data size.
 import { Injectable } from '@nestjs/common';
 import { ConsumerGroupsService } from '../../delivery/consumer-groups.service';
+import { BUCKET_SECONDS, countsPerMinute, incrementsPerMinute, seriesStart } from './activity-series';
 import {
-  BUCKET_SECONDS,
-  countsPerMinute,
-  incrementsPerMinute,
-  seriesStart,
-} from './activity-series';
-import { OverviewRepository, type OpenTransactionsRow, type ProducerGroupHealthRow } from './overview.repository';
+  OverviewRepository,
+  type OpenTransactionsRow,
+  type ProducerGroupHealthRow,
+} from './overview.repository';
 
 export type Overview = Awaited<ReturnType<OverviewService['overview']>>;
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-const ageSeconds = (since: Date, now: Date) => Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000));
+const ageSeconds = (since: Date, now: Date) =>
+  Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000));
 
 @Injectable()
 export class OverviewService {

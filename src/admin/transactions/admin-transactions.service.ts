@@ -51,7 +51,12 @@ export class AdminTransactionsService {
       cursor ? { createdAt: String(cursor[0]), id: String(cursor[1]) } : undefined,
     );
     const now = new Date();
-    return toPage(rows, limit, (row) => [row.created_at_key, row.id], (row) => toAdminTransaction(row, now));
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.created_at_key, row.id],
+      (row) => toAdminTransaction(row, now),
+    );
   }
 
   async stuckSummary(query: OpenTransactionsQuery) {

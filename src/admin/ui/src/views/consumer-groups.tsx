@@ -1,0 +1,259 @@
+// Consumer groups: backlog per group; a group's dead letters with last error and attempt log,
+// redriven selected or all.
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { get, post, query, type Page } from '../api';
+import type { ConfirmRequest } from '../components/confirm';
+import { Badge, Empty, LoadMore, Mono, Notice, Section, TextBlock } from '../components/ui';
+import { age, count, plural, shortId, time } from '../format';
+import { useLoad, usePages } from '../hooks';
+import type { DeadLetter, MessageDetail, Overview } from '../types';
+import { BacklogTable } from './overview';
+
+export function ConsumerGroupsView() {
+  const overview = useLoad(() => get<Overview>('/v1/admin/overview'), [], 5000);
+  return (
+    <Section title="Consumer groups · backlog">
+      {overview.error ? <Notice kind="error">{overview.error}</Notice> : null}
+      {!overview.data ? (
+        <Empty>Loading…</Empty>
+      ) : overview.data.consumerGroups.length === 0 ? (
+        <Empty>No consumer groups yet. Create one with PUT /v1/consumer-groups/&#123;group&#125;.</Empty>
+      ) : (
+        <BacklogTable groups={overview.data.consumerGroups} />
+      )}
+    </Section>
+  );
+}
+
+interface GroupDetail {
+  name: string;
+  topic: string;
+  mode: string;
+  ordered: boolean;
+  delivery: { type: string; url?: string; urls?: string[] };
+  maxRetries: number;
+  stats: {
+    ready: number;
+    inflight: number;
+    retrying: number;
+    delayed: number;
+    deadLetters: number;
+    oldestReadyAgeSeconds: number | null;
+    ackedTotal: number;
+  };
+}
+
+export function ConsumerGroupView({
+  name,
+  confirm,
+}: {
+  name: string;
+  confirm: (request: ConfirmRequest) => void;
+}) {
+  const group = useLoad(
+    () => get<GroupDetail>(`/v1/consumer-groups/${encodeURIComponent(name)}`),
+    [name],
+    5000,
+  );
+  const deadLetters = usePages(
+    (cursor) =>
+      get<Page<DeadLetter>>(
+        `/v1/consumer-groups/${encodeURIComponent(name)}/dead-letters${query({ limit: 100, cursor })}`,
+      ),
+    [name],
+  );
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
+  const rows = deadLetters.rows;
+
+  const redrive = (ids: string[] | null) => {
+    const total = ids ? ids.length : (group.data?.stats.deadLetters ?? rows.length);
+    confirm({
+      title: `Redrive ${plural(total, 'dead letter')}?`,
+      body: `${ids ? 'The selected' : 'All'} ${plural(total, 'dead letter')} of ${name} go back to delivery, attempts starting again at 1. Consumers receive them again.`,
+      confirmLabel: `Redrive ${total}`,
+      onConfirm: () => void run(),
+    });
+    const run = async () => {
+      try {
+        const result = await post<{ redriven: number }>(
+          `/v1/consumer-groups/${encodeURIComponent(name)}/dead-letters/redrive`,
+          ids ? { ids } : {},
+        );
+        setNotice({
+          kind: 'success',
+          text: `Redriven: ${plural(result.redriven, 'dead letter')} of ${name} are being delivered again.`,
+        });
+      } catch (error) {
+        setNotice({ kind: 'error', text: `Redrive failed: ${(error as Error).message}` });
+      }
+      setSelected(new Set());
+      await Promise.all([deadLetters.reload(), group.reload()]);
+    };
+  };
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const g = group.data;
+  return (
+    <div class="stack">
+      <p>
+        <a href="#/consumer-groups">← All consumer groups</a>
+      </p>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {group.error ? <Notice kind="error">{group.error}</Notice> : null}
+      {g ? (
+        <Section title={`Consumer group ${g.name}`}>
+          <dl class="facts">
+            <dt>Topic</dt>
+            <dd>{g.topic}</dd>
+            <dt>Delivery</dt>
+            <dd>
+              {g.delivery.type} · {g.mode}
+              {g.ordered ? ' · ordered' : ''} {g.delivery.url ? <Mono>{g.delivery.url}</Mono> : null}
+              {g.delivery.urls ? <Mono>{g.delivery.urls.join(', ')}</Mono> : null}
+            </dd>
+            <dt>Max retries</dt>
+            <dd>{g.maxRetries}</dd>
+            <dt>Backlog</dt>
+            <dd>
+              {count(g.stats.ready)} ready · {count(g.stats.inflight)} in flight · {count(g.stats.retrying)}{' '}
+              retrying · {count(g.stats.delayed)} delayed · oldest ready {age(g.stats.oldestReadyAgeSeconds)}
+            </dd>
+            <dt>Acked</dt>
+            <dd>{count(g.stats.ackedTotal)}</dd>
+          </dl>
+        </Section>
+      ) : null}
+      <Section
+        title={`Dead letters${g ? ` (${count(g.stats.deadLetters)})` : ''}`}
+        actions={
+          <>
+            <button
+              type="button"
+              class="secondary"
+              disabled={selected.size === 0}
+              onClick={() => redrive([...selected])}
+            >
+              Redrive selected ({selected.size})
+            </button>
+            <button type="button" class="primary" disabled={rows.length === 0} onClick={() => redrive(null)}>
+              Redrive all
+            </button>
+          </>
+        }
+      >
+        {deadLetters.error ? <Notice kind="error">{deadLetters.error}</Notice> : null}
+        {deadLetters.data && rows.length === 0 ? (
+          <Empty>No dead letters: every message of this group was delivered or is still being tried.</Empty>
+        ) : (
+          <table class="selectable">
+            <thead>
+              <tr>
+                <th class="check" />
+                <th>Message</th>
+                <th>Key</th>
+                <th>Tag</th>
+                <th class="num">Attempts</th>
+                <th>Last error</th>
+                <th>Dead since</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <Fragment key={row.id}>
+                  <tr>
+                    <td class="check">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select dead letter ${row.message.id}`}
+                        checked={selected.has(row.id)}
+                        onChange={() => toggle(row.id)}
+                      />
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        class="link mono"
+                        title={row.message.id}
+                        onClick={() => setOpen(open === row.id ? null : row.id)}
+                      >
+                        {open === row.id ? '▾' : '▸'} {shortId(row.message.id)}
+                      </button>
+                      {row.member ? <span class="muted"> · {row.member}</span> : null}
+                    </td>
+                    <td>{row.message.key ?? <span class="muted">—</span>}</td>
+                    <td>{row.message.tag ?? <span class="muted">—</span>}</td>
+                    <td class="num">{row.attempts}</td>
+                    <td class="wrap bad-text">{row.lastError ?? ''}</td>
+                    <td>{time(row.deadAt)}</td>
+                  </tr>
+                  {open === row.id ? (
+                    <tr class="detail-row">
+                      <td colSpan={7}>
+                        <AttemptLog messageId={row.message.id} group={name} body={row.message.body} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <LoadMore pages={deadLetters} />
+      </Section>
+    </div>
+  );
+}
+
+/** Every delivery attempt of one message to one group, from the message's trace. */
+function AttemptLog({ messageId, group, body }: { messageId: string; group: string; body: unknown }) {
+  const message = useLoad(() => get<MessageDetail>(`/v1/messages/${messageId}`), [messageId]);
+  const attempts = (message.data?.trace ?? []).filter((event) => event.consumerGroup === group);
+  return (
+    <div class="two-columns">
+      <div>
+        <h3>Attempt log</h3>
+        {message.error ? <Notice kind="error">{message.error}</Notice> : null}
+        <table class="compact">
+          <thead>
+            <tr>
+              <th>At</th>
+              <th>Event</th>
+              <th class="num">#</th>
+              <th>Outcome</th>
+              <th class="num">HTTP</th>
+              <th>Response or error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {attempts.map((event, i) => (
+              <tr key={i}>
+                <td>{time(event.at)}</td>
+                <td>{event.type}</td>
+                <td class="num">{event.attempt ?? ''}</td>
+                <td>{typeof event.outcome === 'string' ? <Badge value={event.outcome} /> : ''}</td>
+                <td class="num">{typeof event.httpStatus === 'number' ? event.httpStatus : ''}</td>
+                <td class="wrap">{String(event.error ?? event.response ?? '')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>
+          <a href={`#/messages/${messageId}`}>Open the message's full trace →</a>
+        </p>
+      </div>
+      <div>
+        <h3>Body</h3>
+        <TextBlock value={body} />
+      </div>
+    </div>
+  );
+}
