@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AllowRoles } from '../../auth/auth.decorators';
+import { NoQueryPipe } from '../../common/validation/no-query.pipe';
 import { OverviewService } from './overview.service';
 
 @ApiTags('admin')
@@ -12,7 +13,7 @@ export class OverviewController {
 
   /** Headline figures, per-group health and backlog, and per-minute series of the last hour. */
   @Get()
-  overview() {
+  overview(@Query(NoQueryPipe) _query: Record<string, never>) {
     return this.overviews.overview();
   }
 }
