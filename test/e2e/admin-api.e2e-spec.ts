@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { expectEventually } from '../support/eventually';
-import { expectError, HttpClient } from '../support/http-client';
+import { expectError, type HttpClient } from '../support/http-client';
 import { startHttpPeer, type HttpPeer, type PeerHandler } from '../support/http-peer';
 import { useService } from '../support/service-fixture';
 
