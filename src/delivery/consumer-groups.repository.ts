@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../infra/database/sql';
+import { BACKLOG_SQL } from './backlog.sql';
 import { holdCommitLockAndReadSeq } from './commit-lock';
 
 export interface ConsumerGroupRow {
@@ -44,6 +45,7 @@ export interface GroupBacklog extends DeliveryStats {
   mode: ConsumerGroupRow['mode'];
   delivery: ConsumerGroupRow['delivery_type'];
 }
+
 
 const EMPTY_STATS: DeliveryStats = {
   ready: 0,
@@ -138,39 +140,9 @@ export class ConsumerGroupsRepository {
     return stats;
   }
 
-  /**
-   * Delivery stats per group (all groups when `names` is null). Each part reads one partial
-   * index (waiting, in flight, dead), so the cost follows the backlog, never the retained
-   * history: acked deliveries are in none of them (they are counted in `acked_total`).
-   */
+  /** Delivery stats per group (all when `names` is null); acked ones are counted in `acked_total`. */
   async backlog(names: string[] | null): Promise<GroupBacklog[]> {
-    const rows = await queryRows<Record<string, string | null>>(
-      this.dataSource,
-      `SELECT g.name, g.topic, g.mode, g.delivery_type, w.ready, w.delayed, w.retrying, i.inflight, d.dead,
-              extract(epoch FROM now() - w.oldest) AS oldest
-         FROM consumer_groups g
-         LEFT JOIN (
-           SELECT consumer_group,
-                  count(*) FILTER (WHERE state = 'pending' AND available_at <= now()) AS ready,
-                  count(*) FILTER (WHERE state = 'pending' AND available_at > now()) AS delayed,
-                  count(*) FILTER (WHERE state = 'retrying') AS retrying,
-                  min(available_at) FILTER (WHERE available_at <= now()) AS oldest
-             FROM deliveries
-            WHERE state IN ('pending', 'retrying') AND ($1::text[] IS NULL OR consumer_group = ANY ($1))
-            GROUP BY consumer_group
-         ) w ON w.consumer_group = g.name
-         LEFT JOIN (
-           SELECT consumer_group, count(*) AS inflight FROM deliveries
-            WHERE state = 'inflight' AND ($1::text[] IS NULL OR consumer_group = ANY ($1)) GROUP BY consumer_group
-         ) i ON i.consumer_group = g.name
-         LEFT JOIN (
-           SELECT consumer_group, count(*) AS dead FROM deliveries
-            WHERE state = 'dead' AND ($1::text[] IS NULL OR consumer_group = ANY ($1)) GROUP BY consumer_group
-         ) d ON d.consumer_group = g.name
-        WHERE $1::text[] IS NULL OR g.name = ANY ($1)
-        ORDER BY g.name`,
-      [names],
-    );
+    const rows = await queryRows<Record<string, string | null>>(this.dataSource, BACKLOG_SQL, [names]);
     return rows.map((row) => ({
       name: row.name as string,
       topic: row.topic as string,
