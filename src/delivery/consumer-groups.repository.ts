@@ -46,7 +46,6 @@ export interface GroupBacklog extends DeliveryStats {
   delivery: ConsumerGroupRow['delivery_type'];
 }
 
-
 const EMPTY_STATS: DeliveryStats = {
   ready: 0,
   inflight: 0,
