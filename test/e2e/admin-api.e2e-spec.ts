@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { expectEventually } from '../support/eventually';
 import { expectError, type HttpClient } from '../support/http-client';
@@ -531,6 +533,17 @@ describe('admin API: operator role, transactions, bulk, audit, overview (SPEC §
         );
         expect(metrics).toContain('txmsg_consumer_group_inflight{consumer_group="gauged"} 0');
       });
+    });
+
+    it('serves every metric the example alert rules and Grafana dashboard use', async () => {
+      const docs = ['prometheus-alerts.yml', 'grafana-dashboard.json'].map((file) =>
+        readFileSync(join(__dirname, '../../docs', file), 'utf8'),
+      );
+      const used = new Set(docs.flatMap((text) => text.match(/txmsg_[a-z_]+/g) ?? []));
+      expect(used.size).toBeGreaterThanOrEqual(8);
+      const metrics = (await service.http.get('/metrics', { token: null })).text;
+      const served = new Set([...metrics.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]));
+      expect([...used].filter((name) => !served.has(name))).toEqual([]);
     });
   });
 });
