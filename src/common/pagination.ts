@@ -2,6 +2,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiError } from './errors/api-error';
+import { UUID_PATTERN } from './validation/uuid';
 
 export class PageQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
@@ -46,6 +47,23 @@ export function decodeCursor(
   throw ApiError.validation('cursor is not valid', [
     { field: 'cursor', message: 'not a cursor from this API' },
   ]);
+}
+
+/** A keyset position in a list ordered by (a timestamp, a UUID), e.g. (created_at, id). */
+export interface TimeIdKey {
+  /** The timestamp as Postgres printed it (`::text`), so no precision is lost on the way. */
+  at: string;
+  id: string;
+}
+
+/** The (timestamp, id) key a cursor carries; anything else is a 400. */
+export function decodeTimeIdCursor(cursor: string | undefined): TimeIdKey | undefined {
+  const key = decodeCursor(
+    cursor,
+    2,
+    ([at, id]) => !Number.isNaN(Date.parse(String(at))) && UUID_PATTERN.test(String(id)),
+  );
+  return key ? { at: String(key[0]), id: String(key[1]) } : undefined;
 }
 
 /** Builds a page from `limit + 1` fetched rows. */

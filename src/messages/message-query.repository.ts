@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { TimeIdKey } from '../common/pagination';
 import { queryRows } from '../infra/database/sql';
 import type { MessageRow } from './messages.repository';
 
@@ -96,7 +97,7 @@ export class MessageQueryRepository {
   }
 
   /** Newest first, keyset on (created_at, id); `before` is the last row of the previous page. */
-  list(filter: MessageFilter, limit: number, before?: { createdAt: string; id: string }) {
+  list(filter: MessageFilter, limit: number, before?: TimeIdKey) {
     return queryRows<MessageRow & { created_at_key: string }>(
       this.dataSource,
       `SELECT id, topic, transaction_id, state, key, tag, headers, sharding_key, delay_ms, created_at,
@@ -114,7 +115,7 @@ export class MessageQueryRepository {
         filter.tag ?? null,
         filter.from ?? null,
         filter.to ?? null,
-        before?.createdAt ?? null,
+        before?.at ?? null,
         before?.id ?? null,
         limit,
       ],

@@ -1,8 +1,7 @@
 // Query and trace (SPEC §9): a message with its state, per-group delivery status and trace; lists.
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../common/pagination';
-import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
+import { DEFAULT_PAGE_SIZE, decodeTimeIdCursor, toPage } from '../common/pagination';
 import type { MessageListQuery } from './message-query.dto';
 import { MessageQueryRepository, type DeliveryStatusRow, type TraceRow } from './message-query.repository';
 import type { MessageRow } from './messages.repository';
@@ -25,16 +24,7 @@ export class MessageQueryService {
 
   async list(query: MessageListQuery) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = decodeCursor(
-      query.cursor,
-      2,
-      ([createdAt, id]) => !Number.isNaN(Date.parse(String(createdAt))) && UUID_PATTERN.test(String(id)),
-    );
-    const rows = await this.query.list(
-      query,
-      limit + 1,
-      cursor ? { createdAt: String(cursor[0]), id: String(cursor[1]) } : undefined,
-    );
+    const rows = await this.query.list(query, limit + 1, decodeTimeIdCursor(query.cursor));
     return toPage(rows, limit, (row) => [row.created_at_key, row.id], toMessageSummary);
   }
 }

@@ -133,7 +133,7 @@ describe('operator console in Chromium (SPEC §10)', () => {
     await expectEventually(async () =>
       expect(await figures.getByText('Stuck transactions').locator('..').innerText()).toMatch(/^3\b/),
     );
-    expect(await page.evaluate(() => sessionStorage.getItem('txmsg.console.token'))).toBe(operatorToken);
+    expect(await page.evaluate("sessionStorage.getItem('txmsg.console.token')")).toBe(operatorToken);
     await page.getByText('per minute, last hour').first().waitFor();
     expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(2);
     await shot('overview');
@@ -226,7 +226,7 @@ describe('operator console in Chromium (SPEC §10)', () => {
     await trace.getByText('redriven').waitFor();
     await trace.locator('li', { hasText: 'acked' }).first().waitFor();
     await page.locator('pre', { hasText: '<script>window.__owned = 1</script>' }).first().waitFor();
-    expect(await page.evaluate(() => (window as { __owned?: number }).__owned)).toBeUndefined();
+    expect(await page.evaluate('window.__owned')).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.locator('script:not([src])').count()).toBe(0);
     expect(dialogs).toEqual([]);
@@ -251,10 +251,10 @@ describe('operator console in Chromium (SPEC §10)', () => {
   });
 
   it('returns to the sign-in when the service stops accepting the token', async () => {
-    await page.evaluate(() => sessionStorage.setItem('txmsg.console.token', 'txm_revoked'));
+    await page.evaluate("sessionStorage.setItem('txmsg.console.token', 'txm_revoked')");
     await page.getByRole('link', { name: 'Transactions' }).click();
     await page.getByText('The service no longer accepts this token').waitFor();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('txmsg.console.token'))).toBeNull();
+    expect(await page.evaluate("sessionStorage.getItem('txmsg.console.token')")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { TimeIdKey } from '../../common/pagination';
 import { queryRows } from '../../infra/database/sql';
 import type { OpenState } from './admin-transactions.dto';
 
@@ -66,17 +67,13 @@ export class AdminTransactionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Oldest first, keyset on (created_at, id). */
-  list(
-    filter: OpenTransactionFilter,
-    limit: number,
-    after?: { createdAt: string; id: string },
-  ): Promise<AdminTransactionRow[]> {
+  list(filter: OpenTransactionFilter, limit: number, after?: TimeIdKey): Promise<AdminTransactionRow[]> {
     return queryRows(
       this.dataSource,
       `SELECT ${TRANSACTION_COLUMNS} FROM transactions t ${LAST_CHECK}
         WHERE ${MATCHES} AND ($4::timestamptz IS NULL OR (t.created_at, t.id) > ($4, $5::uuid))
         ORDER BY t.created_at, t.id LIMIT $6`,
-      [...filterParams(filter), after?.createdAt ?? null, after?.id ?? null, limit],
+      [...filterParams(filter), after?.at ?? null, after?.id ?? null, limit],
     );
   }
 

@@ -8,8 +8,7 @@ import type { Principal } from '../../auth/principal';
 import { CheckBackRepository } from '../../check-back/check-back.repository';
 import { CheckBackScheduler } from '../../check-back/check-back.scheduler';
 import { ApiError } from '../../common/errors/api-error';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../../common/pagination';
-import { UUID_PATTERN } from '../../common/validation/parse-uuid.pipe';
+import { DEFAULT_PAGE_SIZE, decodeTimeIdCursor, toPage } from '../../common/pagination';
 import { AppConfig } from '../../config/app-config';
 import { ProducerGroupsService } from '../../producer-groups/producer-groups.service';
 import type { Verdict } from '../../transactions/transaction-state';
@@ -40,15 +39,10 @@ export class AdminTransactionsService {
 
   async list(query: AdminTransactionsQuery) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = decodeCursor(
-      query.cursor,
-      2,
-      ([createdAt, id]) => !Number.isNaN(Date.parse(String(createdAt))) && UUID_PATTERN.test(String(id)),
-    );
     const rows = await this.repository.list(
       { ...query, states: query.state ? [query.state] : [...OPEN_STATES] },
       limit + 1,
-      cursor ? { createdAt: String(cursor[0]), id: String(cursor[1]) } : undefined,
+      decodeTimeIdCursor(query.cursor),
     );
     const now = new Date();
     return toPage(

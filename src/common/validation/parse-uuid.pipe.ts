@@ -1,7 +1,8 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
+import { UUID_PATTERN } from './uuid';
 
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID_PATTERN };
 
 /** Path ids are UUIDs; anything else is a 400, not a database error. */
 @Injectable()

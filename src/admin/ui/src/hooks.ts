@@ -69,3 +69,22 @@ export function usePages<T>(
   };
   return { ...first, rows: [...(first.data ?? []), ...more], hasMore: cursor !== null, loadMore };
 }
+
+export interface Selection {
+  selected: Set<string>;
+  toggle: (id: string) => void;
+  select: (ids: string[]) => void;
+}
+
+/** The rows a person ticked, for actions on several at once. */
+export function useSelection(): Selection {
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  return { selected, toggle, select: (ids) => setSelected(new Set(ids)) };
+}

@@ -6,7 +6,7 @@ import { get, post, query, type Page } from '../api';
 import type { ConfirmRequest } from '../components/confirm';
 import { Badge, Empty, LoadMore, Mono, Notice, Section, TextBlock } from '../components/ui';
 import { age, count, plural, shortId, time } from '../format';
-import { useLoad, usePages } from '../hooks';
+import { useLoad, usePages, useSelection } from '../hooks';
 import type { DeadLetter, MessageDetail, Overview } from '../types';
 import { BacklogTable } from './overview';
 
@@ -63,7 +63,7 @@ export function ConsumerGroupView({
       ),
     [name],
   );
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, select } = useSelection();
   const [open, setOpen] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const rows = deadLetters.rows;
@@ -89,17 +89,10 @@ export function ConsumerGroupView({
       } catch (error) {
         setNotice({ kind: 'error', text: `Redrive failed: ${(error as Error).message}` });
       }
-      setSelected(new Set());
+      select([]);
       await Promise.all([deadLetters.reload(), group.reload()]);
     };
   };
-  const toggle = (id: string) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
 
   const g = group.data;
   return (

@@ -6,7 +6,7 @@ import { get, post, query, type Page } from '../api';
 import type { ConfirmRequest } from '../components/confirm';
 import { Badge, Empty, LoadMore, Mono, Notice, Section, TextBlock } from '../components/ui';
 import { age, count, plural, shortId, time } from '../format';
-import { useLoad, usePages } from '../hooks';
+import { useLoad, usePages, useSelection } from '../hooks';
 import type { BulkResult, OpenTransaction, StuckSummaryRow, TransactionDetail } from '../types';
 
 type Action = 'recheck' | 'commit' | 'rollback';
@@ -51,7 +51,7 @@ export function TransactionsView({
     olderThanSeconds: params.get('olderThanSeconds') ?? '',
   });
   const [draft, setDraft] = useState<Filters>(filters);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, select } = useSelection();
   const [open, setOpen] = useState<string | null>(null);
   const [notice, setNotice] = useState<{
     kind: 'success' | 'error';
@@ -74,7 +74,7 @@ export function TransactionsView({
   const rows = list.rows;
 
   const refresh = async () => {
-    setSelected(new Set());
+    select([]);
     await Promise.all([summary.reload(), list.reload()]);
   };
 
@@ -131,13 +131,6 @@ export function TransactionsView({
     });
   };
 
-  const toggle = (id: string) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
   const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
 
   return (
@@ -299,7 +292,7 @@ export function TransactionsView({
                     type="checkbox"
                     aria-label="Select all shown"
                     checked={allSelected}
-                    onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((row) => row.id)))}
+                    onChange={() => select(allSelected ? [] : rows.map((row) => row.id))}
                   />
                 </th>
                 <th>Transaction</th>
