@@ -4,12 +4,14 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, post, query, type Page } from '../api';
 import type { ConfirmRequest } from '../components/confirm';
-import { Badge, Empty, LoadMore, Mono, Notice, Section, TextBlock } from '../components/ui';
+import { Badge, Empty, LoadMore, Mono, Notice, Section } from '../components/ui';
 import { age, count, plural, shortId, time } from '../format';
 import { useLoad, usePages, useSelection } from '../hooks';
-import type { BulkResult, OpenTransaction, StuckSummaryRow, TransactionDetail } from '../types';
+import type { BulkResult, OpenTransaction, StuckSummaryRow } from '../types';
+import { ACTIONS, VERB, type Action } from './transaction-actions';
+import { TransactionPanel } from './transaction-panel';
+import { StuckSummary } from './stuck-summary';
 
-type Action = 'recheck' | 'commit' | 'rollback';
 interface Filters {
   state: string;
   producerGroup: string;
@@ -17,26 +19,6 @@ interface Filters {
 }
 
 const FILTER_LIMIT = 10_000;
-const VERB: Record<Action, { label: string; done: string; effect: string; danger: boolean }> = {
-  recheck: {
-    label: 'Recheck',
-    done: 'Recheck requested for',
-    effect: 'Each producer is asked once more; only an explicit COMMIT or ROLLBACK resolves a transaction.',
-    danger: false,
-  },
-  commit: {
-    label: 'Commit',
-    done: 'Committed',
-    effect: 'Their messages become visible and are delivered to consumers. This cannot be undone.',
-    danger: true,
-  },
-  rollback: {
-    label: 'Roll back',
-    done: 'Rolled back',
-    effect: 'Their messages are discarded and never delivered. This cannot be undone.',
-    danger: true,
-  },
-};
 
 export function TransactionsView({
   params,
@@ -153,57 +135,15 @@ export function TransactionsView({
         </Notice>
       ) : null}
 
-      <Section title="Stuck summary">
-        {summary.error ? <Notice kind="error">{summary.error}</Notice> : null}
-        {summary.data && summary.data.length === 0 ? (
-          <Empty>Nothing is stuck and every producer has answered its checks. Nothing to do here.</Empty>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Producer group</th>
-                <th>State</th>
-                <th>Last check said</th>
-                <th class="num">Count</th>
-                <th>Oldest</th>
-                <th>Newest</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {(summary.data ?? []).map((row) => (
-                <tr key={`${row.producerGroup}|${row.state}|${row.lastError}`}>
-                  <td>{row.producerGroup}</td>
-                  <td>
-                    <Badge value={row.state} />
-                  </td>
-                  <td class="wrap bad-text">{row.lastError ?? <span class="muted">no check yet</span>}</td>
-                  <td class="num strong">{count(row.count)}</td>
-                  <td>{time(row.oldestAt)}</td>
-                  <td>{time(row.newestAt)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => {
-                        const next = {
-                          state: row.state,
-                          producerGroup: row.producerGroup,
-                          olderThanSeconds: '',
-                        };
-                        setDraft(next);
-                        setFilters(next);
-                      }}
-                    >
-                      Show these
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Section>
+      <StuckSummary
+        rows={summary.data}
+        error={summary.error}
+        onShow={(row) => {
+          const next = { state: row.state, producerGroup: row.producerGroup, olderThanSeconds: '' };
+          setDraft(next);
+          setFilters(next);
+        }}
+      />
 
       <Section title="Open transactions">
         <form
@@ -250,7 +190,7 @@ export function TransactionsView({
           <span class="muted">
             {selected.size > 0 ? `${selected.size} selected` : 'Select rows to act on them'}
           </span>
-          {(['recheck', 'commit', 'rollback'] as Action[]).map((action) => (
+          {ACTIONS.map((action) => (
             <button
               key={action}
               type="button"
@@ -262,7 +202,7 @@ export function TransactionsView({
             </button>
           ))}
           <span class="spacer" />
-          {(['recheck', 'commit', 'rollback'] as Action[]).map((action) => (
+          {ACTIONS.map((action) => (
             <button
               key={action}
               type="button"
@@ -369,145 +309,6 @@ export function TransactionsView({
         )}
         <LoadMore pages={list} />
       </Section>
-    </div>
-  );
-}
-
-/** One transaction: its check history and messages, and actions on it alone. */
-function TransactionPanel({
-  id,
-  confirm,
-  onChanged,
-}: {
-  id: string;
-  confirm: (request: ConfirmRequest) => void;
-  onChanged: () => Promise<void>;
-}) {
-  const detail = useLoad(() => get<TransactionDetail>(`/v1/transactions/${id}`), [id]);
-  const [result, setResult] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const act = async (action: Action) => {
-    setBusy(true);
-    try {
-      const answer = await post<{
-        state: string;
-        checked?: boolean;
-        lastCheck?: { outcome: string; error?: string } | null;
-      }>(`/v1/admin/transactions/${id}/${action}`);
-      if (action === 'recheck') {
-        setResult({
-          kind: 'success',
-          text: answer.checked
-            ? `Check sent: the producer answered ${answer.lastCheck?.outcome}${answer.lastCheck?.error ? ` (${answer.lastCheck.error})` : ''}; the transaction is ${answer.state}.`
-            : `Check requested; it was not recorded yet. The transaction is ${answer.state}.`,
-        });
-      } else
-        setResult({ kind: 'success', text: `${VERB[action].done}: the transaction is ${answer.state}.` });
-    } catch (error) {
-      setResult({ kind: 'error', text: `${VERB[action].label} failed: ${(error as Error).message}` });
-    } finally {
-      setBusy(false);
-    }
-    await detail.reload();
-    await onChanged();
-  };
-  const ask = (action: Action) =>
-    action === 'recheck'
-      ? void act(action)
-      : confirm({
-          title: `${VERB[action].label} this transaction?`,
-          body: `${VERB[action].label} transaction ${id} (${plural(detail.data?.messages.length ?? 0, 'message')}). ${VERB[action].effect}`,
-          confirmLabel: VERB[action].label,
-          danger: true,
-          onConfirm: () => void act(action),
-        });
-
-  const tx = detail.data;
-  return (
-    <div class="panel-inner">
-      {result ? <Notice kind={result.kind}>{result.text}</Notice> : null}
-      {detail.error ? <Notice kind="error">{detail.error}</Notice> : null}
-      {tx ? (
-        <>
-          <div class="detail-head">
-            <Mono>{tx.id}</Mono> <Badge value={tx.state} />
-            <span class="muted">
-              created {time(tx.createdAt)} · {tx.checks} checks
-              {tx.resolvedBy ? ` · resolved by ${tx.resolvedBy} at ${time(tx.resolvedAt)}` : ''}
-            </span>
-            <span class="spacer" />
-            {tx.state === 'PREPARED' || tx.state === 'STUCK' ? (
-              <>
-                <button type="button" class="secondary" disabled={busy} onClick={() => ask('recheck')}>
-                  {busy ? 'Working…' : 'Recheck now'}
-                </button>
-                <button type="button" class="danger" disabled={busy} onClick={() => ask('commit')}>
-                  Commit
-                </button>
-                <button type="button" class="danger" disabled={busy} onClick={() => ask('rollback')}>
-                  Roll back
-                </button>
-              </>
-            ) : null}
-          </div>
-          <div class="two-columns">
-            <div>
-              <h3>Check history</h3>
-              {tx.checkHistory.length === 0 ? (
-                <Empty>
-                  No check sent yet{tx.nextCheckAt ? `; the first is due at ${time(tx.nextCheckAt)}` : ''}.
-                </Empty>
-              ) : (
-                <table class="compact">
-                  <thead>
-                    <tr>
-                      <th class="num">#</th>
-                      <th>At</th>
-                      <th>Outcome</th>
-                      <th class="num">HTTP</th>
-                      <th class="num">ms</th>
-                      <th>Error</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {tx.checkHistory.map((check) => (
-                      <tr key={`${check.attempt}-${check.at}`}>
-                        <td class="num">{check.attempt}</td>
-                        <td>{time(check.at)}</td>
-                        <td>
-                          <Badge value={check.outcome} />
-                        </td>
-                        <td class="num">{check.httpStatus ?? '—'}</td>
-                        <td class="num">{check.latencyMs}</td>
-                        <td class="wrap">{check.error ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </div>
-            <div>
-              <h3>Messages</h3>
-              {tx.messages.map((message) => (
-                <div class="message-card" key={message.id}>
-                  <div>
-                    <a href={`#/messages/${message.id}`} class="mono">
-                      {message.id}
-                    </a>{' '}
-                    → <strong>{message.topic}</strong>
-                    {message.key ? <span class="muted"> · key {message.key}</span> : null}
-                    {message.tag ? <span class="muted"> · tag {message.tag}</span> : null}
-                  </div>
-                  <TextBlock value={message.body} />
-                </div>
-              ))}
-            </div>
-          </div>
-        </>
-      ) : (
-        <Empty>Loading…</Empty>
-      )}
     </div>
   );
 }
