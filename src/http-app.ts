@@ -7,6 +7,9 @@ import { serveDashboard } from './admin/dashboard/dashboard-assets';
 import { AppModule } from './app.module';
 import { ApiError, ErrorCode, errorBody } from './common/errors/api-error';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { onClientError, onFrameworkError } from './common/http/framework-errors';
+import { parseJsonOnly } from './common/http/json-body';
+import { newId } from './common/ids';
 import { apiValidationPipe } from './common/validation/api-validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { instrumentHttp } from './observability/metrics';
@@ -15,14 +18,28 @@ export async function createHttpApp(
   config: AppConfig,
   logger: LoggerService,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false, maxParamLength: 1024 });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.maxBodyBytes,
+    logger: false,
+    maxParamLength: 1024,
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
+    // Our own ids, never a caller's: they tie a 500's answer to its log line.
+    requestIdHeader: false,
+    genReqId: () => newId(),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger,
     bufferLogs: true,
+    // Nest would add JSON and form-encoded parsers; parseJsonOnly registers the one we accept.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: any other body type is 415 unsupported_media_type rather than a string to validate.
-  fastify.removeContentTypeParser('text/plain');
+  parseJsonOnly(fastify, config.maxBodyBytes);
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
   if (!config.hasRole('api')) {
     fastify.addHook('onRequest', (request, reply, done) => {
       if (!request.url.startsWith('/v1/')) return done();

@@ -1,7 +1,6 @@
 // The audit log (SPEC §10): every operator write, newest first.
 import { Injectable } from '@nestjs/common';
-import { pageAfterKey, type PageQuery } from '../common/pagination';
-import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
+import { isUuidKey, pageAfterKey, type PageQuery } from '../common/pagination';
 import { AuditRepository, type AuditRow } from './audit.repository';
 
 @Injectable()
@@ -14,7 +13,7 @@ export class AuditService {
       (limit, before) => this.audit.list(limit, before),
       (row) => row.id,
       toAuditView,
-      (key) => UUID_PATTERN.test(key),
+      isUuidKey,
     );
   }
 }

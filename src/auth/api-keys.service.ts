@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { ApiError } from '../common/errors/api-error';
 import { newId } from '../common/ids';
-import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
+import { isUuidKey, pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import type { ApiKey } from './api-key.entity';
 import { toApiKeyView, type ApiKeyView, type CreateApiKeyDto } from './api-key.dto';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -52,6 +52,7 @@ export class ApiKeysService {
       (limit, after) => this.keys.listActive(limit, after),
       (row) => row.id,
       toApiKeyView,
+      isUuidKey,
     );
   }
 

@@ -1,5 +1,6 @@
 // Sends one signed check-back request (Standard Webhooks headers) and reads the verdict strictly.
 import { newId } from '../common/ids';
+import type { OutboundPolicy } from '../common/http/outbound-policy';
 import { postJson } from '../common/http/outbound-request';
 import { signWebhook } from '../common/signing/webhook-secret';
 import { readVerdict, type CheckOutcome } from './verdict';
@@ -27,10 +28,10 @@ export interface CheckResult {
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-export async function sendCheck(check: CheckRequest): Promise<CheckResult> {
+export async function sendCheck(check: CheckRequest, policy: OutboundPolicy): Promise<CheckResult> {
   const body = JSON.stringify(check.payload);
   const headers = { ...signWebhook(check.secrets, `chk_${newId()}`, body) };
-  const response = await postJson(check.url, body, headers, check.timeoutMs, MAX_RESPONSE_BYTES);
+  const response = await postJson(check.url, body, headers, check.timeoutMs, MAX_RESPONSE_BYTES, policy);
   if (response.statusCode === null) {
     return { outcome: 'ERROR', httpStatus: null, latencyMs: response.latencyMs, error: response.error };
   }

@@ -11,7 +11,7 @@ export interface ClaimedCheck {
 }
 
 /** Leases never end before the check's own time-out, so a slow producer is never asked twice at once. */
-const LEASE_MARGIN_SECONDS = 30;
+export const LEASE_MARGIN_SECONDS = 30;
 
 @Injectable()
 export class CheckBackRepository {

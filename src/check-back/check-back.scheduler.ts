@@ -5,6 +5,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
+import { retryWhileUnavailable } from '../common/errors/unavailable';
+import { OutboundPolicy } from '../common/http/outbound-policy';
 import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import type { ProducerGroup } from '../producer-groups/producer-group.entity';
@@ -14,8 +16,11 @@ import { TransactionsRepository } from '../transactions/transactions.repository'
 import { TransactionsService } from '../transactions/transactions.service';
 import { sendCheck, type CheckResult } from './check-back.client';
 import { checkbackLatency, checkbacksTotal, transactionsStuckTotal } from './check-back.metrics';
-import { CheckBackRepository, type ClaimedCheck } from './check-back.repository';
+import { CheckBackRepository, LEASE_MARGIN_SECONDS, type ClaimedCheck } from './check-back.repository';
 import { nextCheckDelaySeconds } from './check-schedule';
+
+/** Stop retrying a record this long before the lease's end, whose clock is Postgres's. */
+const LEASE_SAFETY_MS = 5000;
 
 @Injectable()
 export class CheckBackScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,6 +39,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
     private readonly verdicts: TransactionsService,
     private readonly producerGroups: ProducerGroupsService,
     private readonly messages: MessagesRepository,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -100,24 +106,40 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
   }
 
   private async check(claim: ClaimedCheck): Promise<void> {
+    const claimedAt = Date.now();
     const group = await this.producerGroups.require(claim.producer_group);
     const attempt = claim.checks + 1;
-    const result = await sendCheck({
-      url: group.checkbackUrl,
-      secrets: group.signingSecrets(),
-      timeoutMs: group.checkbackTimeoutMs,
-      payload: {
-        type: 'transaction.check',
-        transactionId: claim.id,
-        producerGroup: group.name,
-        attempt,
-        createdAt: claim.created_at.toISOString(),
-        messages: await this.messages.summariesOf(this.dataSource, claim.id),
+    const result = await sendCheck(
+      {
+        url: group.checkbackUrl,
+        secrets: group.signingSecrets(),
+        timeoutMs: group.checkbackTimeoutMs,
+        payload: {
+          type: 'transaction.check',
+          transactionId: claim.id,
+          producerGroup: group.name,
+          attempt,
+          createdAt: claim.created_at.toISOString(),
+          messages: await this.messages.summariesOf(this.dataSource, claim.id),
+        },
       },
-    });
+      this.outbound,
+    );
     checkbacksTotal.inc({ producer_group: group.name, outcome: result.outcome });
     checkbackLatency.observe({ producer_group: group.name }, result.latencyMs / 1000);
-    await this.record(claim, group, attempt, result);
+    // The producer's answer is kept through a database blip for as long as the lease lasts, so a
+    // verdict it gave is recorded rather than asked for again.
+    const leaseEnds = claimedAt + group.checkbackTimeoutMs + LEASE_MARGIN_SECONDS * 1000 - LEASE_SAFETY_MS;
+    await retryWhileUnavailable(
+      () => this.record(claim, group, attempt, result),
+      leaseEnds,
+      (error) =>
+        this.logger.warn({
+          msg: 'could not record a check-back yet; retrying',
+          transactionId: claim.id,
+          error: String(error),
+        }),
+    );
   }
 
   /** Records the attempt and moves the transaction on; a verdict that arrived meanwhile wins. */

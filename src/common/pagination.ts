@@ -28,7 +28,7 @@ export function encodeCursor(key: (string | number)[]): string {
 export function decodeCursor(
   cursor: string | undefined,
   arity: number,
-  isValid: (key: (string | number)[]) => boolean = () => true,
+  isValid: (key: (string | number)[]) => boolean,
 ): (string | number)[] | undefined {
   if (cursor === undefined) return undefined;
   try {
@@ -56,12 +56,15 @@ export interface TimeIdKey {
   id: string;
 }
 
+/** A timestamptz as Postgres prints it as text (`2026-11-21 10:42:07.123456+00`). */
+const PG_TIMESTAMPTZ = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
 /** The (timestamp, id) key a cursor carries; anything else is a 400. */
 export function decodeTimeIdCursor(cursor: string | undefined): TimeIdKey | undefined {
   const key = decodeCursor(
     cursor,
     2,
-    ([at, id]) => !Number.isNaN(Date.parse(String(at))) && UUID_PATTERN.test(String(id)),
+    ([at, id]) => typeof at === 'string' && PG_TIMESTAMPTZ.test(at) && UUID_PATTERN.test(String(id)),
   );
   return key ? { at: String(key[0]), id: String(key[1]) } : undefined;
 }
@@ -78,19 +81,22 @@ export function toPage<R, T>(
   return { items: items.map(map), nextCursor: more ? encodeCursor(keyOf(items[items.length - 1])) : null };
 }
 
+/** A list cursor's key that must be a UUID (ids are UUIDv7). */
+export const isUuidKey = (key: string) => UUID_PATTERN.test(key);
+
 /**
  * A page of a list ordered by one string key (a name or an id): fetches `limit + 1` rows after
- * the cursor's key and maps them.
+ * the cursor's key, which `isValidKey` must accept (a forged one is a 400), and maps them.
  */
 export async function pageAfterKey<R, T>(
   query: PageQuery,
   fetch: (limit: number, after: string | undefined) => Promise<R[]>,
   keyOf: (row: R) => string,
   map: (row: R) => T,
-  isValidKey: (key: string) => boolean = () => true,
+  isValidKey: (key: string) => boolean,
 ): Promise<Page<T>> {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const [after] = decodeCursor(query.cursor, 1, ([key]) => isValidKey(String(key))) ?? [];
+  const [after] = decodeCursor(query.cursor, 1, ([key]) => typeof key === 'string' && isValidKey(key)) ?? [];
   const rows = await fetch(limit + 1, after === undefined ? undefined : String(after));
   return toPage(rows, limit, (row) => [keyOf(row)], map);
 }

@@ -11,8 +11,10 @@ import {
   MinLength,
   validateSync,
   ArrayNotEmpty,
+  ValidateBy,
 } from 'class-validator';
 import { resolve } from 'node:path';
+import { DEFAULT_OUTBOUND_DENY, isIpRange } from '../common/http/outbound-policy';
 
 export const SERVICE_ROLES = ['api', 'checkback', 'dispatch', 'push', 'maintenance'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
@@ -58,12 +60,28 @@ class Environment {
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'TXMSG_REDIS_PREFIX must match [A-Za-z0-9_.-]{1,64}' })
   TXMSG_REDIS_PREFIX = 'txmsg';
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500) TXMSG_DB_POOL_SIZE = 20;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) TXMSG_DB_CONNECT_TIMEOUT_MS = 3000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) TXMSG_DB_QUERY_TIMEOUT_MS = 15_000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000) TXMSG_CHECKBACK_POLL_MS = 1000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_GROUP_CONCURRENCY = 8;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) TXMSG_PUSH_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) TXMSG_RECONCILE_INTERVAL_MS = 5000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(86_400_000) TXMSG_RETENTION_INTERVAL_MS = 60_000;
+  /** Comma list of addresses or CIDR ranges outbound requests may not reach; `none` for none. */
+  @IsOptional()
+  @Transform(toList)
+  @ValidateBy(
+    {
+      name: 'isIpRange',
+      validator: {
+        validate: (entry: unknown) => entry === 'none' || (typeof entry === 'string' && isIpRange(entry)),
+        defaultMessage: () => 'TXMSG_OUTBOUND_DENY entries must be IP addresses or CIDR ranges (or none)',
+      },
+    },
+    { each: true },
+  )
+  TXMSG_OUTBOUND_DENY: string[] = [...DEFAULT_OUTBOUND_DENY];
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
 
@@ -79,14 +97,24 @@ const ENV_NAMES = [
   'TXMSG_RETENTION_HOURS',
   'TXMSG_REDIS_PREFIX',
   'TXMSG_DB_POOL_SIZE',
+  'TXMSG_DB_CONNECT_TIMEOUT_MS',
+  'TXMSG_DB_QUERY_TIMEOUT_MS',
   'TXMSG_CHECKBACK_POLL_MS',
   'TXMSG_CHECKBACK_CONCURRENCY',
   'TXMSG_CHECKBACK_GROUP_CONCURRENCY',
   'TXMSG_PUSH_CONCURRENCY',
   'TXMSG_RECONCILE_INTERVAL_MS',
   'TXMSG_RETENTION_INTERVAL_MS',
+  'TXMSG_OUTBOUND_DENY',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof Environment)[];
+
+export interface DatabaseTimeouts {
+  /** Waiting for a pooled connection, or for a new one to open. */
+  connectMs: number;
+  /** One statement, on the server (statement_timeout) and on the client (query_timeout); 0 = none. */
+  queryMs: number;
+}
 
 export class ConfigError extends Error {}
 
@@ -106,7 +134,11 @@ export class AppConfig {
   readonly retentionIntervalMs: number;
   readonly redisPrefix: string;
   readonly dbPoolSize: number;
+  /** Pool acquire and statement time-outs, so no request waits long on a sick database. */
+  readonly dbTimeouts: DatabaseTimeouts;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Addresses and ranges check-backs and pushes may not go to. */
+  readonly outboundDeny: string[];
   /** Check-back: how often to look for due checks, and how many may be in flight (total, per group). */
   readonly checkback: { pollMs: number; concurrency: number; groupConcurrency: number };
   /**
@@ -128,7 +160,9 @@ export class AppConfig {
     this.retentionIntervalMs = env.TXMSG_RETENTION_INTERVAL_MS;
     this.redisPrefix = env.TXMSG_REDIS_PREFIX;
     this.dbPoolSize = env.TXMSG_DB_POOL_SIZE;
+    this.dbTimeouts = { connectMs: env.TXMSG_DB_CONNECT_TIMEOUT_MS, queryMs: env.TXMSG_DB_QUERY_TIMEOUT_MS };
     this.logLevel = env.LOG_LEVEL;
+    this.outboundDeny = env.TXMSG_OUTBOUND_DENY.filter((entry) => entry !== 'none');
     this.checkback = {
       pollMs: env.TXMSG_CHECKBACK_POLL_MS,
       concurrency: env.TXMSG_CHECKBACK_CONCURRENCY,

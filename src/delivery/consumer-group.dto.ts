@@ -5,10 +5,10 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDate,
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -18,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsIsoTime } from '../common/validation/iso-time';
 import { IsResourceName } from '../common/validation/names';
 import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
 import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF_SECONDS } from './retry-policy';
@@ -66,10 +67,10 @@ export class DedupeDto {
 
 export class PutConsumerGroupDto {
   @IsResourceName() topic: string;
-  @IsOptional() @ValidateNested() @Type(() => FilterDto) filter?: FilterDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => FilterDto) filter?: FilterDto;
   @IsOptional() @IsIn(['clustering', 'broadcasting']) mode?: 'clustering' | 'broadcasting';
   @IsOptional() @IsBoolean() ordered?: boolean;
-  @IsDefined() @ValidateNested() @Type(() => DeliveryDto) delivery: DeliveryDto;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => DeliveryDto) delivery: DeliveryDto;
   @IsOptional() @IsInt() @Min(0) @Max(100) maxRetries?: number;
   @IsOptional()
   @IsArray()
@@ -79,7 +80,7 @@ export class PutConsumerGroupDto {
   @Min(0, { each: true })
   @Max(7 * 86_400, { each: true })
   retryBackoffSeconds?: number[];
-  @IsOptional() @ValidateNested() @Type(() => DedupeDto) dedupe?: DedupeDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => DedupeDto) dedupe?: DedupeDto;
 }
 
 export class ReceiveDto {
@@ -119,5 +120,5 @@ export class RedriveDto {
 
 export class ReplayDto {
   /** ISO time: messages committed at or after it are delivered again. */
-  @IsDefined() @Type(() => Date) @IsDate({ message: 'from must be an ISO time' }) from: Date;
+  @IsDefined() @IsIsoTime() from: Date;
 }

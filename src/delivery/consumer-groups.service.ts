@@ -1,8 +1,10 @@
 // Consumer groups (SPEC §7): who receives a topic's messages, how (push or pull), and how retries go.
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
+import { OutboundPolicy } from '../common/http/outbound-policy';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { generateWebhookSecret } from '../common/signing/webhook-secret';
+import { isNameKey } from '../common/validation/names';
 import { TopicsService } from '../topics/topics.service';
 import { CONSUMER_GROUP_DEFAULTS, type PutConsumerGroupDto } from './consumer-group.dto';
 import { toConsumerGroupView, withStats, type ConsumerGroupView } from './consumer-group.view';
@@ -18,11 +20,16 @@ export class ConsumerGroupsService {
   constructor(
     private readonly groups: ConsumerGroupsRepository,
     private readonly topics: TopicsService,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   /** Creates (returning the push secret, once) or replaces a group's config. */
   async put(name: string, dto: PutConsumerGroupDto) {
     const config = toConfig(dto);
+    await this.outbound.assertConfigurable(
+      dto.mode === 'broadcasting' ? 'delivery.urls' : 'delivery.url',
+      config.push_urls,
+    );
     await this.topics.assertExist([dto.topic]);
     const result = await this.groups.upsert(name, config, generateWebhookSecret());
     if (!result) {
@@ -52,6 +59,7 @@ export class ConsumerGroupsService {
       (limit, after) => this.groups.list(limit, after),
       (row) => row.name,
       toConsumerGroupView,
+      isNameKey,
     );
   }
 

@@ -1,7 +1,6 @@
 // Dead letters (SPEC §7): deliveries that used up their retries, to browse and redrive.
 import { Injectable } from '@nestjs/common';
-import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
-import { pageAfterKey, type PageQuery } from '../common/pagination';
+import { isUuidKey, pageAfterKey, type PageQuery } from '../common/pagination';
 import type { RedriveDto } from './consumer-group.dto';
 import { ConsumerGroupsService } from './consumer-groups.service';
 import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
@@ -23,7 +22,7 @@ export class DeadLettersService {
       (limit, after) => this.deadLetters.list(group, limit, after),
       (row) => row.id,
       toDeadLetter,
-      (key) => UUID_PATTERN.test(key),
+      isUuidKey,
     );
   }
 

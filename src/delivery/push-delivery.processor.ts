@@ -27,7 +27,6 @@ export class PushDeliveryProcessor implements OnApplicationBootstrap, BeforeAppl
   onApplicationBootstrap(): void {
     if (!this.config.hasRole('push')) return;
     this.connection = createRedis(this.config);
-    this.connection.on('error', () => undefined);
     this.worker = new Worker<DeliverJobData>(QueueName.Push, (job) => this.process(job), {
       connection: this.connection,
       prefix: this.config.redisPrefix,

@@ -3,17 +3,27 @@
 // records from concurrent jobs are batched into one statement each.
 import { Injectable, Logger } from '@nestjs/common';
 import { Batcher } from '../common/batcher';
+import { retryWhileUnavailable } from '../common/errors/unavailable';
+import { OutboundPolicy } from '../common/http/outbound-policy';
 import { Semaphore } from '../common/semaphore';
 import { DeliveriesRepository, type QueuedDelivery } from './deliveries.repository';
 import { deadLettersTotal, deliveryAttemptsTotal, pushLatency } from './delivery.metrics';
 import { sendPush, type PushResult } from './push.client';
 import type { DeliverJobData, PushAttempt } from './push-queue';
 import { PushQueue } from './push-queue';
-import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
+import {
+  LEASE_MARGIN_SECONDS,
+  PushRepository,
+  type ClaimedPush,
+  type PushOutcome,
+  type RecordedPush,
+} from './push.repository';
 import { KeyDedupe } from './key-dedupe';
 import { afterFailure } from './retry-policy';
 
 const LIMIT_TTL_MS = 5000;
+/** Stop retrying a record this long before the lease's end, whose clock is Postgres's. */
+const LEASE_SAFETY_MS = 5000;
 
 @Injectable()
 export class PushDeliveryService {
@@ -34,6 +44,7 @@ export class PushDeliveryService {
     private readonly deliveries: DeliveriesRepository,
     private readonly queue: PushQueue,
     private readonly keyDedupe: KeyDedupe,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   /** A job's attempts, concurrently within the group's limit. */
@@ -53,26 +64,45 @@ export class PushDeliveryService {
       const delivery = await this.claims.add(attempt);
       if (!delivery) return;
       const startedAt = new Date();
+      const remember = (outcome: PushOutcome) => this.remember(outcome, startedAt, delivery.push_timeout_ms);
       if (!(await this.keyDedupe.isFirst(delivery))) {
-        await this.records.add(skipped(delivery, startedAt, 'deduplicated', null));
+        await remember(skipped(delivery, startedAt, 'deduplicated', null));
         deliveryAttemptsTotal.inc({ consumer_group: group, outcome: 'deduplicated' });
         return;
       }
       const url = delivery.mode === 'broadcasting' ? delivery.member : delivery.push_urls[0];
       if (!delivery.push_urls.includes(url)) {
         // A broadcast member removed from the group's urls since: nobody to deliver to.
-        await this.records.add(
-          skipped(delivery, startedAt, 'failed', `${url} is no longer among the group's urls`),
-        );
+        await remember(skipped(delivery, startedAt, 'failed', `${url} is no longer among the group's urls`));
         return;
       }
-      const result = await sendPush(url, delivery);
-      await this.records.add(toOutcome(delivery, startedAt, result));
+      const result = await sendPush(url, delivery, this.outbound);
+      await remember(toOutcome(delivery, startedAt, result));
       deliveryAttemptsTotal.inc({ consumer_group: group, outcome: result.ok ? 'acked' : 'failed' });
       pushLatency.observe({ consumer_group: group }, result.latencyMs / 1000);
     } finally {
       slot.release();
     }
+  }
+
+  /**
+   * Records what the consumer answered. While Postgres is unreachable the outcome is kept and
+   * retried for as long as this attempt's lease lasts, so a 2xx given during a database blip is
+   * never turned into a redelivery; only a lease that runs out (the reconciler then counts the
+   * attempt as expired) lets the message go out again.
+   */
+  private remember(outcome: PushOutcome, startedAt: Date, timeoutMs: number): Promise<void> {
+    const leaseEnds = startedAt.getTime() + timeoutMs + LEASE_MARGIN_SECONDS * 1000 - LEASE_SAFETY_MS;
+    return retryWhileUnavailable(
+      () => this.records.add(outcome),
+      leaseEnds,
+      (error) =>
+        this.logger.warn({
+          msg: 'could not record a push outcome yet; retrying',
+          deliveryId: outcome.id,
+          error: String(error),
+        }),
+    );
   }
 
   /** Per-group maxConcurrency, per instance; the limit is re-read every few seconds. */

@@ -32,7 +32,6 @@ export class PushQueue implements OnApplicationShutdown {
   constructor(config: AppConfig) {
     // Fail fast while Redis is down: Postgres holds the delivery and the reconciler re-queues it.
     this.connection = createRedis(config, { maxRetriesPerRequest: 1 });
-    this.connection.on('error', () => undefined);
     this.queue = new Queue<DeliverJobData>(QueueName.Push, {
       connection: this.connection,
       prefix: config.redisPrefix,

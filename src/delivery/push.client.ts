@@ -1,5 +1,6 @@
 // Builds and sends one push request (SPEC §7): the message as JSON, Standard Webhooks headers
 // with webhook-id = message id (stable across retries), and txmsg-* headers.
+import type { OutboundPolicy } from '../common/http/outbound-policy';
 import { postJson } from '../common/http/outbound-request';
 import { signWebhook } from '../common/signing/webhook-secret';
 import type { ClaimedPush } from './push.repository';
@@ -31,7 +32,11 @@ export function pushPayload(delivery: ClaimedPush): string {
   return `${envelope.slice(0, -1)},"body":${delivery.body}}`;
 }
 
-export async function sendPush(url: string, delivery: ClaimedPush): Promise<PushResult> {
+export async function sendPush(
+  url: string,
+  delivery: ClaimedPush,
+  policy: OutboundPolicy,
+): Promise<PushResult> {
   const payload = pushPayload(delivery);
   const headers = {
     ...signWebhook([delivery.secret], delivery.message_id, payload),
@@ -39,7 +44,7 @@ export async function sendPush(url: string, delivery: ClaimedPush): Promise<Push
     'txmsg-topic': delivery.topic,
     'txmsg-consumer-group': delivery.consumer_group,
   };
-  const response = await postJson(url, payload, headers, delivery.push_timeout_ms, 16 * 1024);
+  const response = await postJson(url, payload, headers, delivery.push_timeout_ms, 16 * 1024, policy);
   if (response.statusCode === null) {
     return {
       ok: false,

@@ -55,7 +55,7 @@ export interface RecordedPush {
 }
 
 /** Leases outlive the request's own time-out, so a slow consumer is never sent the same attempt twice. */
-const LEASE_MARGIN_SECONDS = 30;
+export const LEASE_MARGIN_SECONDS = 30;
 
 @Injectable()
 export class PushRepository {

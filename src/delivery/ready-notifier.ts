@@ -41,7 +41,6 @@ export class ReadyNotifier
     if (!this.config.hasRole('api')) return;
     const prefix = this.channel('');
     this.subscriber = createRedis(this.config);
-    this.subscriber.on('error', () => undefined);
     this.subscriber.on('pmessage', (_pattern: string, channel: string) =>
       this.wake(channel.slice(prefix.length)),
     );

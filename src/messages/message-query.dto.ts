@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsDate, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIsoTime } from '../common/validation/iso-time';
 import { PageQuery } from '../common/pagination';
 import { IsResourceName } from '../common/validation/names';
 
@@ -8,7 +8,7 @@ export class MessageListQuery extends PageQuery {
   @IsOptional() @IsString() @MaxLength(128) key?: string;
   @IsOptional() @IsString() @MaxLength(64) tag?: string;
   /** ISO time; messages created at or after it. */
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'from must be an ISO time' }) from?: Date;
+  @IsOptional() @IsIsoTime() from?: Date;
   /** ISO time; messages created before it. */
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'to must be an ISO time' }) to?: Date;
+  @IsOptional() @IsIsoTime() to?: Date;
 }

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -14,6 +15,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { IsResourceName } from '../common/validation/names';
+import { OpaqueJson } from '../common/validation/opaque-json';
 
 export const MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
 const MAX_HEADERS = 32;
@@ -57,6 +59,7 @@ function IsPresent() {
 }
 
 /** Message fields shared by plain sends and transactions (SPEC §3). */
+@OpaqueJson('body')
 export class MessageFieldsDto {
   /** Any JSON value (null included); only a missing body is refused. */
   @IsPresent() body: unknown;
@@ -71,8 +74,10 @@ export class TransactionMessageDto extends MessageFieldsDto {
   @IsResourceName() topic: string;
 }
 
+@OpaqueJson('messages.*.body')
 export class SendBatchDto {
   @IsArray()
+  @IsObject({ each: true, message: 'messages must be objects' })
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })

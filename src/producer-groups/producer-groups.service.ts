@@ -1,8 +1,10 @@
 // Producer groups: who answers check-backs for a set of transactions, and how often to ask (SPEC §4).
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
+import { OutboundPolicy } from '../common/http/outbound-policy';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { generateWebhookSecret } from '../common/signing/webhook-secret';
+import { isNameKey } from '../common/validation/names';
 import {
   PRODUCER_GROUP_DEFAULTS,
   toProducerGroupView,
@@ -16,7 +18,10 @@ const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
 @Injectable()
 export class ProducerGroupsService {
-  constructor(private readonly groups: ProducerGroupsRepository) {}
+  constructor(
+    private readonly groups: ProducerGroupsRepository,
+    private readonly outbound: OutboundPolicy,
+  ) {}
 
   /** Creates (returning the secret, once) or replaces the config of a group. */
   async put(
@@ -29,6 +34,7 @@ export class ProducerGroupsService {
         { field: 'maxCheckIntervalSeconds', message: 'must be >= checkIntervalSeconds' },
       ]);
     }
+    await this.outbound.assertConfigurable('checkbackUrl', [config.checkbackUrl]);
     const { group, created } = await this.groups.upsert(name, config, generateWebhookSecret());
     const view = toProducerGroupView(group);
     return { group: created ? { ...view, secret: group.secret } : view, created };
@@ -45,6 +51,7 @@ export class ProducerGroupsService {
       (limit, after) => this.groups.list(limit, after),
       (row) => row.name,
       (row) => toProducerGroupView(row),
+      isNameKey,
     );
   }
 

@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
+import { isNameKey } from '../common/validation/names';
 import { toTopicView, type PutTopicDto, type TopicView } from './topic.dto';
 import { TopicsRepository, type TopicCounts } from './topics.repository';
 
@@ -26,6 +27,7 @@ export class TopicsService {
       (limit, after) => this.topics.list(limit, after),
       (row) => row.name,
       toTopicView,
+      isNameKey,
     );
   }
 

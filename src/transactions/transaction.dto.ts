@@ -4,17 +4,21 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { IsResourceName } from '../common/validation/names';
+import { OpaqueJson } from '../common/validation/opaque-json';
 import { TransactionMessageDto } from '../messages/message.dto';
 
+@OpaqueJson('messages.*.body')
 export class PrepareTransactionDto {
   @IsResourceName() producerGroup: string;
   @IsArray()
+  @IsObject({ each: true, message: 'messages must be objects' })
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })

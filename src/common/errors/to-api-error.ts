@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ApiError, ErrorCode } from './api-error';
+import { isUnavailable } from './unavailable';
 
 /** Fastify's own errors (body parsing, limits, routing) mapped to SPEC codes. */
 const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
@@ -29,6 +30,9 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 /** Normalises anything thrown while serving a request; unknown errors become 500 internal_error. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (isUnavailable(error)) {
+    return new ApiError(ErrorCode.Unavailable, 'Postgres or Redis is unreachable right now; retry shortly');
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code =

@@ -1,6 +1,7 @@
 // One signed outbound POST (check-backs, push deliveries): time-out, bounded response, latency,
 // and a short human-readable reason when no response came back.
 import { request } from 'undici';
+import { OutboundDenied, type OutboundPolicy } from './outbound-policy';
 
 export interface OutboundResponse {
   statusCode: number;
@@ -21,11 +22,14 @@ export async function postJson(
   headers: Record<string, string>,
   timeoutMs: number,
   maxResponseBytes: number,
+  policy: OutboundPolicy,
 ): Promise<OutboundResponse | OutboundFailure> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   try {
+    policy.assertLiteral(url);
     const response = await request(url, {
+      dispatcher: policy.dispatcher,
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
@@ -58,6 +62,7 @@ async function readLimited(
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof OutboundDenied) return `refused: ${error.message}`;
   const failure = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   const code = failure.code ?? failure.cause?.code;
   if (
@@ -68,5 +73,6 @@ function describeFailure(error: unknown, timeoutMs: number): string {
     return `timed out after ${timeoutMs} ms`;
   }
   if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'EOUTBOUNDDENIED') return `refused: ${failure.message ?? ''}`;
   return code ? `${code}: ${failure.message ?? ''}`.trim() : (failure.message ?? String(error));
 }

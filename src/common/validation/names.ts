@@ -6,6 +6,9 @@ import { ApiError } from '../errors/api-error';
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,126}$/;
 export const NAME_RULE = 'must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,126}$';
 
+/** A list cursor's key that must be a topic or group name. */
+export const isNameKey = (key: string) => NAME_PATTERN.test(key);
+
 export const IsResourceName = (options: { each?: boolean } = {}) =>
   Matches(NAME_PATTERN, { message: `$property ${NAME_RULE}`, each: options.each });
 

@@ -1,10 +1,18 @@
 import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseTimeouts } from '../../config/app-config';
 import { MIGRATIONS } from '../../../migrations';
 import { AfterCommitSubscriber } from './after-commit';
 import { ENTITIES } from './entities';
 
+/** Migrations and the CLI may run long statements (index builds); the service never should. */
+const CLI_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, queryMs: 0 };
+
 /** One definition of how txmsg talks to Postgres, shared by the app, the CLI and the tests. */
-export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  poolSize = 20,
+  timeouts: DatabaseTimeouts = CLI_TIMEOUTS,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -15,6 +23,15 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000, application_name: 'txmsg' },
+    extra: {
+      max: poolSize,
+      application_name: 'txmsg',
+      connectionTimeoutMillis: timeouts.connectMs,
+      ...(timeouts.queryMs > 0 && {
+        statement_timeout: timeouts.queryMs,
+        // A little later than the server's, so a statement the server cancels fails with its error.
+        query_timeout: timeouts.queryMs + 1000,
+      }),
+    },
   };
 }

@@ -8,7 +8,7 @@ import { dataSourceOptions } from './data-source-options';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.databaseUrl as string, config.dbPoolSize),
+        ...dataSourceOptions(config.databaseUrl as string, config.dbPoolSize, config.dbTimeouts),
         retryAttempts: 3,
         retryDelay: 1000,
       }),

@@ -1,9 +1,10 @@
 // Redis connections: one shared client for commands; BullMQ workers open their own from `redisOptions`.
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 
 export const REDIS = Symbol('REDIS');
+const logger = new Logger('redis');
 
 /** Connection options from REDIS_URL; BullMQ needs maxRetriesPerRequest null on blocking clients. */
 export function redisOptions(config: AppConfig): RedisOptions & { url: string } {
@@ -15,9 +16,22 @@ export function redisOptions(config: AppConfig): RedisOptions & { url: string } 
   };
 }
 
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Every client gets an error listener: without one ioredis reports an outage as an "Unhandled
+ * error event". Errors are logged at most every 10 s per client; commands fail on their own.
+ */
 export function createRedis(config: AppConfig, overrides: RedisOptions = {}): Redis {
   const { url, ...options } = redisOptions(config);
-  return new Redis(url, { ...options, ...overrides });
+  const client = new Redis(url, { ...options, ...overrides });
+  let lastLogged = 0;
+  client.on('error', (error: Error) => {
+    if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return;
+    lastLogged = Date.now();
+    logger.warn({ msg: 'Redis connection error; retrying', error: error.message });
+  });
+  return client;
 }
 
 @Global()
