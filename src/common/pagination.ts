@@ -1,13 +1,9 @@
 // Cursor pagination (SPEC §3): `{items, nextCursor}`, `?limit=` up to 500, opaque cursors.
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiError } from './errors/api-error';
+import type { PageQuery } from './page-query.dto';
 import { UUID_PATTERN } from './validation/uuid';
 
-export class PageQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @IsString() @MaxLength(512) cursor?: string;
-}
+export { PageQuery } from './page-query.dto';
 
 export interface Page<T> {
   items: T[];

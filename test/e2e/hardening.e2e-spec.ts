@@ -474,4 +474,68 @@ describe('hardening across instances and outages', () => {
       await pg.proxy.close();
     }
   });
+
+  it('records a check-back verdict that arrives while Postgres is briefly unreachable', async () => {
+    const pg = await proxyUrl(env.databaseUrl);
+    const app = await startProcess({ ...appEnv(env), DATABASE_URL: pg.url, TXMSG_CHECKBACK_POLL_MS: '100' });
+    apps.push(app);
+    const http = new HttpClient(app.url, env.adminToken);
+    const checkback = await startHttpPeer(() => {
+      pg.proxy.cut();
+      setTimeout(() => pg.proxy.restore(), 2000);
+      return { status: 200, body: { status: 'COMMIT' } };
+    });
+    try {
+      const topic = await createTopic(http);
+      const pgName = uniqueName('pg');
+      await http.put(`/v1/producer-groups/${pgName}`, {
+        checkbackUrl: checkback.url,
+        checkImmunitySeconds: 1,
+      });
+      const tx = await http.post('/v1/transactions', {
+        producerGroup: pgName,
+        messages: [{ topic, body: 1 }],
+      });
+      await expectEventually(async () => {
+        const detail = (await http.get(`/v1/transactions/${tx.body.id}`)).body;
+        expect(detail).toMatchObject({ state: 'COMMITTED', resolvedBy: 'checkback', checks: 1 });
+      }, 20_000);
+      expect(checkback.received).toHaveLength(1);
+    } finally {
+      await checkback.close();
+      await pg.proxy.close();
+    }
+  });
+
+  it('answers a pull ack sent during an outage with 503, and the retried ack takes effect', async () => {
+    const pg = await proxyUrl(env.databaseUrl);
+    const app = await startProcess({
+      ...appEnv(env),
+      DATABASE_URL: pg.url,
+      TXMSG_DB_CONNECT_TIMEOUT_MS: '1000',
+    });
+    apps.push(app);
+    const http = new HttpClient(app.url, env.adminToken);
+    try {
+      const topic = await createTopic(http);
+      const { name } = await createGroup(http, topic, { delivery: { type: 'pull' } });
+      await http.post(`/v1/topics/${topic}/messages`, { body: 'ack me' });
+      const received = await http.post(`/v1/consumer-groups/${name}/receive`, { waitSeconds: 5 });
+      const handle = received.body.messages[0].receiptHandle;
+      pg.proxy.cut();
+      expectError(
+        await http.post(`/v1/consumer-groups/${name}/ack`, { receiptHandles: [handle] }),
+        503,
+        'service_unavailable',
+      );
+      pg.proxy.restore();
+      await expectEventually(async () => {
+        expect(
+          (await http.post(`/v1/consumer-groups/${name}/ack`, { receiptHandles: [handle] })).body,
+        ).toEqual({ acked: 1, expired: [] });
+      });
+    } finally {
+      await pg.proxy.close();
+    }
+  });
 });

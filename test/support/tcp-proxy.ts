@@ -6,15 +6,18 @@ export interface TcpProxy {
   /** Drops every connection and refuses new ones until `restore`. */
   cut(): void;
   restore(): void;
+  /** Sends new connections to another port (a dependency restarted elsewhere), dropping the old ones. */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let cut = false;
+  let port = targetPort;
   const server: Server = createServer((client) => {
     if (cut) return client.destroy();
-    const upstream = createConnection({ host: targetHost, port: targetPort });
+    const upstream = createConnection({ host: targetHost, port });
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -34,6 +37,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     restore: () => {
       cut = false;
+    },
+    retarget: (next) => {
+      port = next;
+      sockets.forEach((socket) => socket.destroy());
     },
     close: () => {
       sockets.forEach((socket) => socket.destroy());

@@ -1,0 +1,46 @@
+// A child process that owns a Postgres and a Redis of its own for a spec that must restart them
+// (jest's module runtime cannot load the ESM-only launcher packages). It prints one JSON line of
+// URLs when ready, then takes commands on stdin, one per line: "restart-postgres",
+// "restart-redis", "stop"; each is answered by a JSON line with the current URLs.
+const { chmodSync, mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { createInterface } = require('node:readline');
+const { startEmbeddedPostgres } = require('../../dist/src/infra/local-services/embedded-postgres.js');
+const { startLocalRedis } = require('../../dist/src/infra/local-services/local-redis.js');
+
+const quiet = () => undefined;
+const dir = mkdtempSync(join(tmpdir(), 'txmsg-services-'));
+chmodSync(dir, 0o755); // as root, Postgres runs as 'postgres' and must reach its data dir
+let pg;
+let redis;
+
+const urls = () => ({ postgres: pg.url('postgres'), redis: redis.url });
+const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+
+async function main() {
+  pg = await startEmbeddedPostgres(join(dir, 'postgres'), 'postgres', quiet);
+  redis = await startLocalRedis(join(dir, 'redis'), quiet);
+  say(urls());
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'restart-postgres') {
+      await pg.stop();
+      pg = await startEmbeddedPostgres(join(dir, 'postgres'), 'postgres', quiet);
+    } else if (line === 'restart-redis') {
+      await redis.stop();
+      redis = await startLocalRedis(join(dir, 'redis'), quiet);
+    } else if (line === 'stop') {
+      break;
+    }
+    say(urls());
+  }
+  await Promise.allSettled([pg.stop(), redis.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+  say({ stopped: true });
+  process.exit(0);
+}
+
+main().catch((error) => {
+  say({ error: String(error && error.stack) });
+  process.exit(1);
+});
