@@ -21,7 +21,7 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     logger: false,
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     frameworkErrors: onFrameworkError,
     clientErrorHandler: onClientError,
     // Our own ids, never a caller's: they tie a 500's answer to its log line.
