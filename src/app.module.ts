@@ -11,6 +11,7 @@ import { MessagesModule } from './messages/messages.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { CheckBackModule } from './check-back/check-back.module';
 import { DedupeModule } from './dedupe/dedupe.module';
+import { ConsumerGroupsModule } from './consumer-groups/consumer-groups.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { AuditModule } from './audit/audit.module';
@@ -32,6 +33,7 @@ export class AppModule {
         MessagesModule,
         TransactionsModule,
         CheckBackModule,
+        ConsumerGroupsModule,
         DeliveryModule,
         DedupeModule,
         MaintenanceModule,

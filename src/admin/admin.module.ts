@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CheckBackModule } from '../check-back/check-back.module';
-import { DeliveryModule } from '../delivery/delivery.module';
+import { ConsumerGroupsModule } from '../consumer-groups/consumer-groups.module';
 import { ProducerGroupsModule } from '../producer-groups/producer-groups.module';
 import { TransactionsModule } from '../transactions/transactions.module';
 import { AuditController } from './audit.controller';
@@ -16,7 +16,7 @@ import { BulkActionsService } from './transactions/bulk-actions.service';
 
 /** The operator console's server side (SPEC §10): overview, transactions, bulk, audit. */
 @Module({
-  imports: [TransactionsModule, CheckBackModule, ProducerGroupsModule, DeliveryModule],
+  imports: [TransactionsModule, CheckBackModule, ProducerGroupsModule, ConsumerGroupsModule],
   controllers: [OverviewController, AdminTransactionsController, AuditController],
   providers: [
     OverviewRepository,

@@ -3,8 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { ApiError, ErrorCode } from '../common/errors/api-error';
-import { CONSUMER_GROUP_DEFAULTS } from '../delivery/consumer-group.dto';
-import { ConsumerGroupsService } from '../delivery/consumer-groups.service';
+import { CONSUMER_GROUP_DEFAULTS } from '../consumer-groups/consumer-group.defaults';
+import { ConsumerGroupsService } from '../consumer-groups/consumer-groups.service';
 import { MAX_CLAIM_KEY_LENGTH, type ClaimDto } from './claim.dto';
 import { DedupeStore } from './dedupe-store';
 

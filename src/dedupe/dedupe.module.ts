@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
-import { DeliveryModule } from '../delivery/delivery.module';
+import { ConsumerGroupsModule } from '../consumer-groups/consumer-groups.module';
 import { ClaimsController } from './claims.controller';
 import { ClaimsService } from './claims.service';
-import { DedupeStoreModule } from './dedupe-store.module';
+import { DedupeStore } from './dedupe-store';
+import { KeyDedupe } from './key-dedupe';
 
-/** The Redis dedupe table (SPEC §8): claims for consumers' own side effects. */
+/** The Redis dedupe table (SPEC §8): claims for consumers' own side effects, and dedupe by key for delivery. */
 @Module({
-  imports: [DeliveryModule, DedupeStoreModule],
+  imports: [ConsumerGroupsModule],
   controllers: [ClaimsController],
-  providers: [ClaimsService],
+  providers: [DedupeStore, KeyDedupe, ClaimsService],
+  exports: [KeyDedupe],
 })
 export class DedupeModule {}

@@ -1,8 +1,8 @@
 // Dead letters (SPEC §7): deliveries that used up their retries, to browse and redrive.
 import { Injectable } from '@nestjs/common';
 import { isUuidKey, pageAfterKey, type PageQuery } from '../common/pagination';
-import type { RedriveDto } from './consumer-group.dto';
-import { ConsumerGroupsService } from './consumer-groups.service';
+import type { RedriveDto } from './dead-letters.dto';
+import { ConsumerGroupsService } from '../consumer-groups/consumer-groups.service';
 import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
 import { toDeliveredMessage } from './delivered-message.view';
 import { DispatchService } from './dispatch.service';

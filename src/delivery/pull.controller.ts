@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AllowRoles, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ParseNamePipe } from '../common/validation/names';
-import { AckDto, NackDto, ReceiveDto, VisibilityDto } from './consumer-group.dto';
+import { AckDto, NackDto, ReceiveDto, VisibilityDto } from './pull.dto';
 import { PullService } from './pull.service';
 
 @ApiTags('consumer-groups')

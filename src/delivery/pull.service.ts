@@ -5,14 +5,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
-import type { AckDto, NackDto, ReceiveDto, VisibilityDto } from './consumer-group.dto';
-import { ConsumerGroupsRepository, type ConsumerGroupRow } from './consumer-groups.repository';
-import { ConsumerGroupsService } from './consumer-groups.service';
+import type { AckDto, NackDto, ReceiveDto, VisibilityDto } from './pull.dto';
+import type { ConsumerGroupRow } from '../consumer-groups/consumer-groups.repository';
+import { ConsumerGroupsService } from '../consumer-groups/consumer-groups.service';
 import { DeliveriesRepository } from './deliveries.repository';
 import { toDeliveredMessage } from './delivered-message.view';
 import { deliveryAttemptsTotal } from './delivery.metrics';
 import { DispatchService } from './dispatch.service';
-import { KeyDedupe } from './key-dedupe';
+import { KeyDedupe } from '../dedupe/key-dedupe';
 import { PullRepository, type ReceivedRow } from './pull.repository';
 import { ReadyNotifier } from './ready-notifier';
 import { afterFailure } from './retry-policy';
@@ -26,7 +26,6 @@ export class PullService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly groups: ConsumerGroupsService,
-    private readonly groupsRepository: ConsumerGroupsRepository,
     private readonly pull: PullRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly dispatch: DispatchService,
@@ -139,7 +138,7 @@ export class PullService {
     }
     const key = `${group.name}\n${group.created_at.getTime()}\n${consumerId}`;
     if (!this.knownMembers.has(key)) {
-      await this.groupsRepository.registerMember(group.name, consumerId);
+      await this.groups.registerMember(group.name, consumerId);
       this.knownMembers.add(key);
     }
     return consumerId;

@@ -18,7 +18,7 @@ import {
   type PushOutcome,
   type RecordedPush,
 } from './push.repository';
-import { KeyDedupe } from './key-dedupe';
+import { KeyDedupe } from '../dedupe/key-dedupe';
 import { afterFailure } from './retry-policy';
 
 const LIMIT_TTL_MS = 5000;

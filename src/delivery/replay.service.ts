@@ -1,8 +1,8 @@
 // Replay (SPEC §7): a group receives again every retained message committed since a point in
 // time, attempts counted from 1 — e.g. after a consumer lost data, or to backfill a new group.
 import { Injectable } from '@nestjs/common';
-import type { ReplayDto } from './consumer-group.dto';
-import { ConsumerGroupsService } from './consumer-groups.service';
+import type { ReplayDto } from './replay.dto';
+import { ConsumerGroupsService } from '../consumer-groups/consumer-groups.service';
 import { DispatchService } from './dispatch.service';
 import { ReplayRepository } from './replay.repository';
 

@@ -1,9 +1,5 @@
-import {
-  afterFailure,
-  backoffSeconds,
-  DEFAULT_RETRY_BACKOFF_SECONDS,
-  retryAfterSeconds,
-} from './retry-policy';
+import { DEFAULT_RETRY_BACKOFF_SECONDS } from '../consumer-groups/consumer-group.defaults';
+import { afterFailure, backoffSeconds, retryAfterSeconds } from './retry-policy';
 
 describe('retry policy', () => {
   it('waits the n-th step after the n-th failed attempt', () => {

@@ -1,10 +1,6 @@
 // When a failed delivery is tried again (SPEC §7): RocketMQ's 16 steps by default, Retry-After
 // honoured on 429/503, dead letter once `maxRetries` retries have failed.
 
-export const DEFAULT_MAX_RETRIES = 16;
-export const DEFAULT_RETRY_BACKOFF_SECONDS = [
-  10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200,
-];
 /** A Retry-After longer than this is clamped: a consumer cannot park a message for weeks. */
 export const MAX_RETRY_AFTER_SECONDS = 86_400;
 

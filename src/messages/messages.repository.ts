@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { holdCommitLockShared } from '../delivery/commit-lock';
+import { holdCommitLockShared } from '../consumer-groups/commit-lock';
 import { queryPrepared, queryRows } from '../infra/database/sql';
 import type { NewMessage } from './message.dto';
 

@@ -3,7 +3,7 @@
 // then EXPLAINs every statement the overview runs: none may scan a large table, so its cost
 // follows what is open or recent, not what is retained. Timings are logged, never asserted.
 import { OVERVIEW_SQL } from '../../src/admin/overview/overview.sql';
-import { BACKLOG_SQL } from '../../src/delivery/backlog.sql';
+import { BACKLOG_SQL } from '../../src/consumer-groups/backlog.sql';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 
 const RETAINED = 1_000_000;

@@ -1,7 +1,7 @@
 // The admin overview (SPEC §10): headline figures, per-group health and backlog, and per-minute
 // series for the last hour, read from indexes and samples so it answers fast at any data size.
 import { Injectable } from '@nestjs/common';
-import { ConsumerGroupsService } from '../../delivery/consumer-groups.service';
+import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { BUCKET_SECONDS, countsPerMinute, incrementsPerMinute, seriesStart } from './activity-series';
 import {
   OverviewRepository,

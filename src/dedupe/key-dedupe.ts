@@ -3,8 +3,8 @@
 // The memory is in Redis: if Redis loses it, a repeated key may be delivered once more. Dedupe
 // by id (G3) never depends on it — Postgres decides what a group has acked.
 import { Injectable, Logger } from '@nestjs/common';
-import { DedupeStore } from '../dedupe/dedupe-store';
-import { CONSUMER_GROUP_DEFAULTS } from './consumer-group.dto';
+import { DedupeStore } from './dedupe-store';
+import { CONSUMER_GROUP_DEFAULTS } from '../consumer-groups/consumer-group.defaults';
 
 export interface DedupeSubject {
   message_id: string;

@@ -6,7 +6,8 @@ import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { generateWebhookSecret } from '../common/signing/webhook-secret';
 import { isNameKey } from '../common/validation/names';
 import { TopicsService } from '../topics/topics.service';
-import { CONSUMER_GROUP_DEFAULTS, type PutConsumerGroupDto } from './consumer-group.dto';
+import { CONSUMER_GROUP_DEFAULTS } from './consumer-group.defaults';
+import type { PutConsumerGroupDto } from './consumer-group.dto';
 import { toConsumerGroupView, withStats, type ConsumerGroupView } from './consumer-group.view';
 import {
   ConsumerGroupsRepository,
@@ -66,6 +67,11 @@ export class ConsumerGroupsService {
   /** Every group with its backlog (admin overview, metrics). */
   backlogOfAll(): Promise<GroupBacklog[]> {
     return this.groups.backlog(null);
+  }
+
+  /** A pull broadcasting member's first receive: it gets messages committed from now on. */
+  registerMember(group: string, member: string): Promise<void> {
+    return this.groups.registerMember(group, member);
   }
 
   async delete(name: string): Promise<void> {

@@ -12,28 +12,14 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsIsoTime } from '../common/validation/iso-time';
 import { IsResourceName } from '../common/validation/names';
-import { UUID_PATTERN } from '../common/validation/parse-uuid.pipe';
-import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF_SECONDS } from './retry-policy';
 
 const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
-
-export const CONSUMER_GROUP_DEFAULTS = {
-  mode: 'clustering' as const,
-  ordered: false,
-  pushTimeoutMs: 10_000,
-  maxConcurrency: 32,
-  maxRetries: DEFAULT_MAX_RETRIES,
-  retryBackoffSeconds: DEFAULT_RETRY_BACKOFF_SECONDS,
-  dedupe: { by: 'id' as const, windowSeconds: 604_800 },
-};
 
 export class FilterDto {
   @IsArray()
@@ -81,44 +67,4 @@ export class PutConsumerGroupDto {
   @Max(7 * 86_400, { each: true })
   retryBackoffSeconds?: number[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => DedupeDto) dedupe?: DedupeDto;
-}
-
-export class ReceiveDto {
-  @IsOptional() @IsInt() @Min(1) @Max(100) maxMessages?: number;
-  @IsOptional() @IsInt() @Min(0) @Max(30) waitSeconds?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(43_200) invisibleSeconds?: number;
-  @IsOptional() @IsString() @MaxLength(128) consumerId?: string;
-}
-
-export class AckDto {
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(256, { each: true })
-  receiptHandles: string[];
-}
-
-export class NackDto {
-  @IsString() @MaxLength(256) receiptHandle: string;
-  @IsOptional() @IsInt() @Min(0) @Max(43_200) retryAfterSeconds?: number;
-}
-
-export class VisibilityDto {
-  @IsString() @MaxLength(256) receiptHandle: string;
-  @IsInt() @Min(0) @Max(43_200) invisibleSeconds: number;
-}
-
-export class RedriveDto {
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @Matches(UUID_PATTERN, { each: true, message: 'ids must be UUIDs' })
-  ids?: string[];
-}
-
-export class ReplayDto {
-  /** ISO time: messages committed at or after it are delivered again. */
-  @IsDefined() @IsIsoTime() from: Date;
 }
