@@ -1,20 +1,20 @@
 import { Module } from '@nestjs/common';
 import { ConsumerGroupsModule } from '../consumer-groups/consumer-groups.module';
 import { DedupeModule } from '../dedupe/dedupe.module';
-import { DeadLettersController } from './dead-letters.controller';
-import { DeadLettersRepository } from './dead-letters.repository';
-import { DeadLettersService } from './dead-letters.service';
-import { DeliveryReconciler } from './delivery-reconciler';
-import { DispatchModule } from './dispatch.module';
-import { PullController } from './pull.controller';
-import { PullRepository } from './pull.repository';
-import { PullService } from './pull.service';
-import { PushDeliveryProcessor } from './push-delivery.processor';
-import { PushDeliveryService } from './push-delivery.service';
-import { PushRepository } from './push.repository';
-import { ReplayController } from './replay.controller';
-import { ReplayRepository } from './replay.repository';
-import { ReplayService } from './replay.service';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersRepository } from './dead-letters/dead-letters.repository';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
+import { DeliveryReconciler } from './retries/delivery-reconciler';
+import { DispatchModule } from './dispatch/dispatch.module';
+import { PullController } from './pull/pull.controller';
+import { PullRepository } from './pull/pull.repository';
+import { PullService } from './pull/pull.service';
+import { PushDeliveryProcessor } from './push/push-delivery.processor';
+import { PushDeliveryService } from './push/push-delivery.service';
+import { PushRepository } from './push/push.repository';
+import { ReplayController } from './replay/replay.controller';
+import { ReplayRepository } from './replay/replay.repository';
+import { ReplayService } from './replay/replay.service';
 
 /** Getting committed messages to consumer groups (SPEC §7): push, pull, retries, dead letters, replay. */
 @Module({

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
-import { DispatchModule } from '../delivery/dispatch.module';
+import { DispatchModule } from '../delivery/dispatch/dispatch.module';
 import { TopicsModule } from '../topics/topics.module';
 import { MessageQueryController } from './message-query.controller';
 import { MessageQueryRepository } from './message-query.repository';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { newId } from '../common/ids';
-import { DispatchService } from '../delivery/dispatch.service';
+import { DispatchService } from '../delivery/dispatch/dispatch.service';
 import { TopicsService } from '../topics/topics.service';
 import type { MessageFieldsDto, SendBatchDto } from './message.dto';
 import { MessagesRepository } from './messages.repository';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DispatchModule } from '../delivery/dispatch.module';
+import { DispatchModule } from '../delivery/dispatch/dispatch.module';
 import { MessagesModule } from '../messages/messages.module';
 import { ProducerGroupsModule } from '../producer-groups/producer-groups.module';
 import { TopicsModule } from '../topics/topics.module';

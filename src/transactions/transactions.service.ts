@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { newId } from '../common/ids';
-import { DispatchService } from '../delivery/dispatch.service';
+import { DispatchService } from '../delivery/dispatch/dispatch.service';
 import { MessagesRepository } from '../messages/messages.repository';
 import { ProducerGroupsService } from '../producer-groups/producer-groups.service';
 import { TopicsService } from '../topics/topics.service';

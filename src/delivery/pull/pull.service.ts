@@ -3,19 +3,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal';
-import { ApiError } from '../common/errors/api-error';
+import type { Principal } from '../../auth/principal';
+import { ApiError } from '../../common/errors/api-error';
 import type { AckDto, NackDto, ReceiveDto, VisibilityDto } from './pull.dto';
-import type { ConsumerGroupRow } from '../consumer-groups/consumer-groups.repository';
-import { ConsumerGroupsService } from '../consumer-groups/consumer-groups.service';
-import { DeliveriesRepository } from './deliveries.repository';
-import { toDeliveredMessage } from './delivered-message.view';
-import { deliveryAttemptsTotal } from './delivery.metrics';
-import { DispatchService } from './dispatch.service';
-import { KeyDedupe } from '../dedupe/key-dedupe';
+import type { ConsumerGroupRow } from '../../consumer-groups/consumer-groups.repository';
+import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
+import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import { toDeliveredMessage } from '../delivered-message.view';
+import { deliveryAttemptsTotal } from '../delivery.metrics';
+import { DispatchService } from '../dispatch/dispatch.service';
+import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { PullRepository, type ReceivedRow } from './pull.repository';
-import { ReadyNotifier } from './ready-notifier';
-import { afterFailure } from './retry-policy';
+import { ReadyNotifier } from '../dispatch/ready-notifier';
+import { afterFailure } from '../retries/retry-policy';
 
 export const RECEIVE_DEFAULTS = { maxMessages: 10, waitSeconds: 20, invisibleSeconds: 30 };
 

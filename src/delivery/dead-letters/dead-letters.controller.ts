@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AllowRoles } from '../auth/auth.decorators';
-import { Audited } from '../audit/audited.decorator';
-import { PageQuery } from '../common/pagination';
-import { ParseNamePipe } from '../common/validation/names';
+import { AllowRoles } from '../../auth/auth.decorators';
+import { Audited } from '../../audit/audited.decorator';
+import { PageQuery } from '../../common/pagination';
+import { ParseNamePipe } from '../../common/validation/names';
 import { RedriveDto } from './dead-letters.dto';
 import { DeadLettersService } from './dead-letters.service';
 

@@ -1,5 +1,6 @@
 // When a failed delivery is tried again (SPEC §7): RocketMQ's 16 steps by default, Retry-After
 // honoured on 429/503, dead letter once `maxRetries` retries have failed.
+import { isOutOfRetries } from '../delivery-state';
 
 /** A Retry-After longer than this is clamped: a consumer cannot park a message for weeks. */
 export const MAX_RETRY_AFTER_SECONDS = 86_400;
@@ -18,7 +19,7 @@ export function afterFailure(
   schedule: readonly number[],
   retryAfterSeconds: number | null = null,
 ): AfterFailure {
-  if (attempt > maxRetries) return { state: 'dead' };
+  if (isOutOfRetries(attempt, maxRetries)) return { state: 'dead' };
   return { state: 'retrying', delaySeconds: retryAfterSeconds ?? backoffSeconds(schedule, attempt) };
 }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../infra/database/sql';
-import type { QueuedDelivery } from './deliveries.repository';
-import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from './delivered-message.view';
+import { queryRows } from '../../infra/database/sql';
+import type { QueuedDelivery } from '../dispatch/deliveries.repository';
+import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from '../delivered-message.view';
 
 export interface DeadLetterRow extends DeliveredMessageRow {
   id: string;

@@ -2,8 +2,8 @@
 // time, attempts counted from 1 — e.g. after a consumer lost data, or to backfill a new group.
 import { Injectable } from '@nestjs/common';
 import type { ReplayDto } from './replay.dto';
-import { ConsumerGroupsService } from '../consumer-groups/consumer-groups.service';
-import { DispatchService } from './dispatch.service';
+import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
+import { DispatchService } from '../dispatch/dispatch.service';
 import { ReplayRepository } from './replay.repository';
 
 const BATCH = 1000;

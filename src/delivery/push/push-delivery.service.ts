@@ -2,15 +2,15 @@
 // outcome, and queues what follows (the retry, or the next message of an ordered key). Claims and
 // records from concurrent jobs are batched into one statement each.
 import { Injectable, Logger } from '@nestjs/common';
-import { Batcher } from '../common/batcher';
-import { retryWhileUnavailable } from '../common/errors/unavailable';
-import { OutboundPolicy } from '../common/http/outbound-policy';
-import { Semaphore } from '../common/semaphore';
-import { DeliveriesRepository, type QueuedDelivery } from './deliveries.repository';
-import { deadLettersTotal, deliveryAttemptsTotal, pushLatency } from './delivery.metrics';
+import { Batcher } from '../../common/batcher';
+import { retryWhileUnavailable } from '../../common/errors/unavailable';
+import { OutboundPolicy } from '../../common/http/outbound-policy';
+import { Semaphore } from '../../common/semaphore';
+import { DeliveriesRepository, type QueuedDelivery } from '../dispatch/deliveries.repository';
+import { deadLettersTotal, deliveryAttemptsTotal, pushLatency } from '../delivery.metrics';
 import { sendPush, type PushResult } from './push.client';
-import type { DeliverJobData, PushAttempt } from './push-queue';
-import { PushQueue } from './push-queue';
+import type { DeliverJobData, PushAttempt } from '../dispatch/push-queue';
+import { PushQueue } from '../dispatch/push-queue';
 import {
   LEASE_MARGIN_SECONDS,
   PushRepository,
@@ -18,8 +18,8 @@ import {
   type PushOutcome,
   type RecordedPush,
 } from './push.repository';
-import { KeyDedupe } from '../dedupe/key-dedupe';
-import { afterFailure } from './retry-policy';
+import { KeyDedupe } from '../../dedupe/key-dedupe';
+import { afterFailure } from '../retries/retry-policy';
 
 const LIMIT_TTL_MS = 5000;
 /** Stop retrying a record this long before the lease's end, whose clock is Postgres's. */

@@ -10,8 +10,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AppConfig } from '../config/app-config';
-import { createRedis, REDIS } from '../infra/redis/redis.module';
+import { AppConfig } from '../../config/app-config';
+import { createRedis, REDIS } from '../../infra/redis/redis.module';
 
 export interface Wakeup {
   /** Resolves on a notification for the group, after `ms`, on abort, or when the service stops. */

@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AllowRoles } from '../auth/auth.decorators';
-import { Audited } from '../audit/audited.decorator';
-import { ParseNamePipe } from '../common/validation/names';
+import { AllowRoles } from '../../auth/auth.decorators';
+import { Audited } from '../../audit/audited.decorator';
+import { ParseNamePipe } from '../../common/validation/names';
 import { ReplayDto } from './replay.dto';
 import { ReplayService } from './replay.service';
 

@@ -1,10 +1,10 @@
 // Builds and sends one push request (SPEC §7): the message as JSON, Standard Webhooks headers
 // with webhook-id = message id (stable across retries), and txmsg-* headers.
-import type { OutboundPolicy } from '../common/http/outbound-policy';
-import { postJson } from '../common/http/outbound-request';
-import { signWebhook } from '../common/signing/webhook-secret';
+import type { OutboundPolicy } from '../../common/http/outbound-policy';
+import { postJson } from '../../common/http/outbound-request';
+import { signWebhook } from '../../common/signing/webhook-secret';
 import type { ClaimedPush } from './push.repository';
-import { retryAfterSeconds } from './retry-policy';
+import { retryAfterSeconds } from '../retries/retry-policy';
 
 export interface PushResult {
   ok: boolean;

@@ -4,9 +4,9 @@
 // so handing the same attempts over twice queues them once.
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { AppConfig } from '../config/app-config';
-import { PushJobName, QueueName } from '../infra/queue/queue-names';
-import { createRedis } from '../infra/redis/redis.module';
+import { AppConfig } from '../../config/app-config';
+import { PushJobName, QueueName } from '../../infra/queue/queue-names';
+import { createRedis } from '../../infra/redis/redis.module';
 import type { QueuedDelivery } from './deliveries.repository';
 
 export interface PushAttempt {

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
-import { UUID_PATTERN } from '../common/validation/uuid';
+import { UUID_PATTERN } from '../../common/validation/uuid';
 
 export class RedriveDto {
   @IsOptional()

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AllowRoles, CurrentPrincipal } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
-import { ParseNamePipe } from '../common/validation/names';
+import { AllowRoles, CurrentPrincipal } from '../../auth/auth.decorators';
+import type { Principal } from '../../auth/principal';
+import { ParseNamePipe } from '../../common/validation/names';
 import { AckDto, NackDto, ReceiveDto, VisibilityDto } from './pull.dto';
 import { PullService } from './pull.service';
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryPrepared, queryRows } from '../infra/database/sql';
-import { IS_HEAD_OF_KEY } from './ordered-key.sql';
-import type { PushAttempt } from './push-queue';
+import { queryPrepared, queryRows } from '../../infra/database/sql';
+import { countAckedSql, traceLeftInflightSql } from '../delivery-state';
+import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
+import type { PushAttempt } from '../dispatch/push-queue';
 
 /** A push delivery claimed for one attempt, with what is needed to send it. */
 export interface ClaimedPush {
@@ -117,19 +118,12 @@ export class PushRepository {
            FROM r
           WHERE d.id = ANY ($1::uuid[]) AND d.id = r.id AND d.state = $11 AND d.attempts = r.attempt
           RETURNING d.id, d.message_id, d.consumer_group, d.member, d.sharding_key, d.state, d.attempts, d.available_at
-       ), traced AS (
-         INSERT INTO trace_events (message_id, type, consumer_group, attempt, detail)
-         SELECT message_id, CASE state WHEN 'dead' THEN 'dead' ELSE 'retried' END, consumer_group, attempts,
-                CASE state WHEN 'retrying' THEN jsonb_build_object('nextAttemptAt', available_at) END
-           FROM moved WHERE state IN ('retrying', 'dead')
+       ), traced AS (${traceLeftInflightSql('moved')}
        ), logged AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, http_status, latency_ms, response_excerpt, error)
          SELECT r.id, r.attempt, r.started_at, r.outcome, r.http_status, r.latency_ms, r.excerpt, r.error
            FROM r JOIN moved ON moved.id = r.id
-       ), counted AS (
-         UPDATE consumer_groups g SET acked_total = g.acked_total + c.n
-           FROM (SELECT consumer_group, count(*) AS n FROM moved WHERE state = 'acked' GROUP BY consumer_group) c
-          WHERE g.name = c.consumer_group
+       ), counted AS (${countAckedSql('moved')}
        )
        SELECT id, consumer_group, member, sharding_key, state FROM moved`,
       [

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_BACKOFF_SECONDS } from '../consumer-groups/consumer-group.defaults';
+import { DEFAULT_RETRY_BACKOFF_SECONDS } from '../../consumer-groups/consumer-group.defaults';
 import { afterFailure, backoffSeconds, retryAfterSeconds } from './retry-policy';
 
 describe('retry policy', () => {

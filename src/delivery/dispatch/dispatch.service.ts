@@ -3,7 +3,7 @@
 // If that hand-over fails the deliveries are still in Postgres and the reconciler re-queues them.
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { afterCommit } from '../infra/database/after-commit';
+import { afterCommit } from '../../infra/database/after-commit';
 import { DeliveriesRepository, type QueuedDelivery } from './deliveries.repository';
 import { PushQueue } from './push-queue';
 import { ReadyNotifier } from './ready-notifier';

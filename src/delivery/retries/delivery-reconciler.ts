@@ -6,12 +6,12 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { PeriodicTask } from '../infra/database/periodic-task';
-import { DeliveriesRepository } from './deliveries.repository';
-import { reconciledTotal } from './delivery.metrics';
-import { DispatchService } from './dispatch.service';
-import { PushQueue } from './push-queue';
+import { AppConfig } from '../../config/app-config';
+import { PeriodicTask } from '../../infra/database/periodic-task';
+import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import { reconciledTotal } from '../delivery.metrics';
+import { DispatchService } from '../dispatch/dispatch.service';
+import { PushQueue } from '../dispatch/push-queue';
 
 const OVERDUE_BATCH = 5000;
 

@@ -1,11 +1,11 @@
 // Dead letters (SPEC §7): deliveries that used up their retries, to browse and redrive.
 import { Injectable } from '@nestjs/common';
-import { isUuidKey, pageAfterKey, type PageQuery } from '../common/pagination';
+import { isUuidKey, pageAfterKey, type PageQuery } from '../../common/pagination';
 import type { RedriveDto } from './dead-letters.dto';
-import { ConsumerGroupsService } from '../consumer-groups/consumer-groups.service';
+import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
-import { toDeliveredMessage } from './delivered-message.view';
-import { DispatchService } from './dispatch.service';
+import { toDeliveredMessage } from '../delivered-message.view';
+import { DispatchService } from '../dispatch/dispatch.service';
 
 @Injectable()
 export class DeadLettersService {

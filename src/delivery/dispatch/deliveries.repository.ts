@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryPrepared, queryRows } from '../infra/database/sql';
-import { IS_HEAD_OF_KEY } from './ordered-key.sql';
+import { queryPrepared, queryRows } from '../../infra/database/sql';
+import { outOfRetriesSql, traceLeftInflightSql } from '../delivery-state';
+import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
+
+const OUT_OF_RETRIES = outOfRetriesSql('d.attempts', 'g.max_retries');
 
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
 export interface QueuedDelivery {
@@ -78,21 +81,18 @@ export class DeliveriesRepository {
           FOR UPDATE SKIP LOCKED
        ), moved AS (
          UPDATE deliveries d
-            SET state = CASE WHEN d.attempts > g.max_retries THEN 'dead' ELSE 'retrying' END,
-                dead_at = CASE WHEN d.attempts > g.max_retries THEN now() END,
+            SET state = CASE WHEN ${OUT_OF_RETRIES} THEN 'dead' ELSE 'retrying' END,
+                dead_at = CASE WHEN ${OUT_OF_RETRIES} THEN now() END,
                 available_at = now(), lease_until = NULL, receipt = NULL,
                 last_error = CASE WHEN g.delivery_type = 'pull' THEN 'not acknowledged within its invisible time'
                                   ELSE 'no outcome recorded before the lease ran out' END
            FROM expired, consumer_groups g
           WHERE d.id = expired.id AND g.name = d.consumer_group
-          RETURNING d.id, d.message_id, d.consumer_group, d.state, d.attempts, d.last_error, g.delivery_type
+          RETURNING d.id, d.message_id, d.consumer_group, d.state, d.attempts, d.available_at, d.last_error, g.delivery_type
        ), attempts AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error)
          SELECT id, attempts, now(), 'expired', last_error FROM moved
-       ), traced AS (
-         INSERT INTO trace_events (message_id, type, consumer_group, attempt)
-         SELECT message_id, CASE state WHEN 'dead' THEN 'dead' ELSE 'retried' END, consumer_group, attempts FROM moved
-       )
+       ), traced AS (${traceLeftInflightSql('moved')})
        SELECT id, consumer_group, delivery_type, attempts + 1 AS attempt, 0 AS delay_ms
          FROM moved WHERE state = 'retrying'`,
       [scope?.group ?? null, scope?.member ?? ''],

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../infra/database/sql';
-import { membersOf, type QueuedDelivery } from './deliveries.repository';
+import { queryRows } from '../../infra/database/sql';
+import { membersOf, type QueuedDelivery } from '../dispatch/deliveries.repository';
 
 @Injectable()
 export class ReplayRepository {

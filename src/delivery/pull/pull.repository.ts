@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows } from '../infra/database/sql';
-import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from './delivered-message.view';
-import { IS_HEAD_OF_KEY } from './ordered-key.sql';
+import { queryRows } from '../../infra/database/sql';
+import { countAckedSql, traceLeftInflightSql } from '../delivery-state';
+import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from '../delivered-message.view';
+import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
 
 export interface ReceivedRow extends DeliveredMessageRow {
   receipt: string;
@@ -81,13 +82,11 @@ export class PullRepository {
        ), acked AS (
          UPDATE deliveries d SET state = 'acked', acked_at = now(), lease_until = NULL, receipt = NULL
            FROM targets WHERE d.id = targets.id
-          RETURNING d.id
+          RETURNING d.id, d.consumer_group, d.state
        ), logged AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome)
          SELECT id, attempts, now(), $3 FROM targets
-       ), counted AS (
-         UPDATE consumer_groups SET acked_total = acked_total + (SELECT count(*) FROM acked)
-          WHERE name = $1 AND EXISTS (SELECT 1 FROM acked)
+       ), counted AS (${countAckedSql('acked')}
        )
        SELECT receipt FROM targets`,
       [group, receipts, outcome],
@@ -121,10 +120,8 @@ export class PullRepository {
             SET state = $2, receipt = NULL, lease_until = NULL, last_error = 'nacked by the consumer',
                 available_at = CASE WHEN $2 = 'retrying' THEN now() + make_interval(secs => $3) ELSE available_at END,
                 dead_at = CASE WHEN $2 = 'dead' THEN now() END
-          WHERE id = $1 RETURNING id, message_id, consumer_group, attempts, state
-       ), traced AS (
-         INSERT INTO trace_events (message_id, type, consumer_group, attempt)
-         SELECT message_id, CASE state WHEN 'dead' THEN 'dead' ELSE 'retried' END, consumer_group, attempts FROM moved
+          WHERE id = $1 RETURNING id, message_id, consumer_group, attempts, state, available_at
+       ), traced AS (${traceLeftInflightSql('moved')}
        )
        INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error)
        SELECT id, attempts, now(), 'nacked', 'nacked by the consumer' FROM moved`,

@@ -7,11 +7,11 @@ import {
 } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppConfig } from '../config/app-config';
-import { PushJobName, QueueName } from '../infra/queue/queue-names';
-import { createRedis } from '../infra/redis/redis.module';
+import { AppConfig } from '../../config/app-config';
+import { PushJobName, QueueName } from '../../infra/queue/queue-names';
+import { createRedis } from '../../infra/redis/redis.module';
 import { PushDeliveryService } from './push-delivery.service';
-import type { DeliverJobData } from './push-queue';
+import type { DeliverJobData } from '../dispatch/push-queue';
 
 @Injectable()
 export class PushDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
