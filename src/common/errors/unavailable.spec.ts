@@ -12,6 +12,12 @@ describe(isUnavailable.name, () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
     ],
     ['a pool acquire time-out', new Error('timeout exceeded when trying to connect')],
+    [
+      'a transaction whose connection died',
+      Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), {
+        name: 'QueryRunnerAlreadyReleasedError',
+      }),
+    ],
     ['an error wrapped by TypeORM', { message: 'QueryFailedError', driverError: { code: '57P01' } }],
     ['an error with a cause', new Error('failed', { cause: { code: 'ECONNRESET' } })],
     [

@@ -27,9 +27,10 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-// "already released": TypeORM's query runner after its connection died mid-transaction.
+// "already released": TypeORM's query runner after its connection died mid-transaction (the
+// transaction did not commit: the server rolls it back when its connection goes).
 const MESSAGES =
-  /Connection terminated|connection provided by a query runner was already released|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is closed|the database system is (starting up|shutting down|in recovery mode)|Stream isn't writeable|max retries per request|MaxRetriesPerRequest|Driver not Connected/i;
+  /Connection terminated|connection provided by a query runner was already released|Query runner already released|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is closed|the database system is (starting up|shutting down|in recovery mode)|Stream isn't writeable|max retries per request|MaxRetriesPerRequest|Driver not Connected/i;
 
 export function isUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
