@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { DispatchModule } from '../delivery/dispatch/dispatch.module';
 import { TopicsModule } from '../topics/topics.module';
 import { MessageQueryController } from './message-query.controller';
@@ -10,15 +10,9 @@ import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [TopicsModule, DispatchModule],
+  imports: [TopicsModule, DispatchModule, IdempotencyModule],
   controllers: [MessagesController, MessageQueryController],
-  providers: [
-    MessagesRepository,
-    MessagesService,
-    IdempotencyService,
-    MessageQueryRepository,
-    MessageQueryService,
-  ],
-  exports: [MessagesRepository, IdempotencyService],
+  providers: [MessagesRepository, MessagesService, MessageQueryRepository, MessageQueryService],
+  exports: [MessagesRepository],
 })
 export class MessagesModule {}

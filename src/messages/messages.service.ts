@@ -1,7 +1,7 @@
 // Plain sends (SPEC §6): messages committed at once, one or a batch of up to 1000 atomically.
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { newId } from '../common/ids';
 import { DispatchService } from '../delivery/dispatch/dispatch.service';
 import { TopicsService } from '../topics/topics.service';

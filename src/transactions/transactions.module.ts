@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DispatchModule } from '../delivery/dispatch/dispatch.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { MessagesModule } from '../messages/messages.module';
 import { ProducerGroupsModule } from '../producer-groups/producer-groups.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -8,7 +9,7 @@ import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
 
 @Module({
-  imports: [MessagesModule, DispatchModule, ProducerGroupsModule, TopicsModule],
+  imports: [MessagesModule, DispatchModule, ProducerGroupsModule, TopicsModule, IdempotencyModule],
   controllers: [TransactionsController],
   providers: [TransactionsRepository, TransactionsService],
   exports: [TransactionsService, TransactionsRepository],

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
-import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { newId } from '../common/ids';
 import { DispatchService } from '../delivery/dispatch/dispatch.service';
 import { MessagesRepository } from '../messages/messages.repository';

@@ -2,12 +2,14 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseTimeouts } from '../../config/app-config';
 import { MIGRATIONS } from '../../../migrations';
 import { AfterCommitSubscriber } from './after-commit';
-import { ENTITIES } from './entities';
 
 /** Migrations and the CLI may run long statements (index builds); the service never should. */
 const CLI_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, queryMs: 0 };
 
-/** One definition of how txmsg talks to Postgres, shared by the app, the CLI and the tests. */
+/**
+ * One definition of how txmsg talks to Postgres, shared by the app, the CLI and the tests. No
+ * entities: each feature registers its own (TypeOrmModule.forFeature), and migrations need none.
+ */
 export function dataSourceOptions(
   url: string,
   poolSize = 20,
@@ -16,7 +18,6 @@ export function dataSourceOptions(
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
     subscribers: [AfterCommitSubscriber],
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',

@@ -9,6 +9,7 @@ import { dataSourceOptions } from './data-source-options';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         ...dataSourceOptions(config.databaseUrl as string, config.dbPoolSize, config.dbTimeouts),
+        autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1000,
       }),

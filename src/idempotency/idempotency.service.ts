@@ -5,8 +5,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ApiError, ErrorCode } from '../errors/api-error';
-import { queryRows } from '../../infra/database/sql';
+import { ApiError, ErrorCode } from '../common/errors/api-error';
+import { queryRows } from '../infra/database/sql';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
