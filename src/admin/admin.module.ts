@@ -4,7 +4,7 @@ import { ConsumerGroupsModule } from '../consumer-groups/consumer-groups.module'
 import { ProducerGroupsModule } from '../producer-groups/producer-groups.module';
 import { TransactionsModule } from '../transactions/transactions.module';
 import { AuditController } from './audit.controller';
-import { ActivitySampler } from './overview/activity-sampler';
+import { ActivitySamplerJob } from './overview/activity-sampler.job';
 import { OverviewController } from './overview/overview.controller';
 import { OverviewMetrics } from './overview/overview.metrics';
 import { OverviewRepository } from './overview/overview.repository';
@@ -22,7 +22,7 @@ import { BulkActionsService } from './transactions/bulk-actions.service';
     OverviewRepository,
     OverviewService,
     OverviewMetrics,
-    ActivitySampler,
+    ActivitySamplerJob,
     AdminTransactionsRepository,
     AdminTransactionsService,
     BulkActionsService,

@@ -9,7 +9,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { NAME_PATTERN } from '../common/validation/names';
-import { API_KEY_ROLES, type ApiKey, type ApiKeyRole } from './api-key.entity';
+import { API_KEY_ROLES, type ApiKeyRole } from './api-key.entity';
 
 const GRANT = new RegExp(`(${NAME_PATTERN.source})|^\\*$`);
 const GRANT_RULE = { each: true, message: '$property entries must be names or "*"' };
@@ -44,23 +44,3 @@ export class CreateApiKeyDto {
   @Matches(GRANT, GRANT_RULE)
   consumerGroups?: string[];
 }
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  role: ApiKeyRole;
-  topics: string[];
-  producerGroups: string[];
-  consumerGroups: string[];
-  createdAt: string;
-}
-
-export const toApiKeyView = (key: ApiKey): ApiKeyView => ({
-  id: key.id,
-  name: key.name,
-  role: key.role,
-  topics: key.topics,
-  producerGroups: key.producerGroups,
-  consumerGroups: key.consumerGroups,
-  createdAt: key.createdAt.toISOString(),
-});

@@ -3,11 +3,10 @@
 // leases with SKIP LOCKED keep many instances from checking the same transaction at once (G6).
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { retryWhileUnavailable } from '../common/errors/unavailable';
 import { OutboundPolicy } from '../common/http/outbound-policy';
-import { newId } from '../common/ids';
+import { newOwnerId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import type { ProducerGroup } from '../producer-groups/producer-group.entity';
 import { MessagesRepository } from '../messages/messages.repository';
@@ -25,7 +24,7 @@ const LEASE_SAFETY_MS = 5000;
 @Injectable()
 export class CheckBackScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('check-back');
-  private readonly owner = `${hostname()}:${process.pid}:${newId()}`;
+  private readonly owner = newOwnerId();
   private readonly inflightByGroup = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;

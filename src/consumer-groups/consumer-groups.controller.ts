@@ -36,8 +36,7 @@ export class ConsumerGroupsController {
   @Get(':group')
   @AllowRoles('consumer', 'operator')
   get(@Param('group', ParseNamePipe) name: string, @CurrentPrincipal() principal: Principal) {
-    principal.assertReadConsumerGroup(name);
-    return this.groups.get(name);
+    return this.groups.get(principal, name);
   }
 
   @Delete(':group')

@@ -1,5 +1,6 @@
 // Consumer groups (SPEC §7): who receives a topic's messages, how (push or pull), and how retries go.
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
 import { OutboundPolicy } from '../common/http/outbound-policy';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
@@ -49,7 +50,9 @@ export class ConsumerGroupsService {
     };
   }
 
-  async get(name: string) {
+  /** Config plus delivery stats; consumers read only the groups they are granted. */
+  async get(principal: Principal, name: string) {
+    principal.assertReadConsumerGroup(name);
     const group = await this.require(name);
     return withStats(toConsumerGroupView(group), await this.groups.stats(name), group.acked_total);
   }

@@ -4,7 +4,7 @@ import { DedupeModule } from '../dedupe/dedupe.module';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersRepository } from './dead-letters/dead-letters.repository';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
-import { DeliveryReconciler } from './retries/delivery-reconciler';
+import { ReconcilerJob } from './retries/reconciler.job';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { PullController } from './pull/pull.controller';
 import { PullRepository } from './pull/pull.repository';
@@ -28,7 +28,7 @@ import { ReplayService } from './replay/replay.service';
     PushRepository,
     PushDeliveryService,
     PushDeliveryProcessor,
-    DeliveryReconciler,
+    ReconcilerJob,
     ReplayRepository,
     ReplayService,
   ],

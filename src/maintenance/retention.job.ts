@@ -1,13 +1,13 @@
 // Retention (TXMSG_RETENTION_HOURS): on one `maintenance` instance at a time, deletes what is
 // fully resolved and older than the retention, in bounded batches so no statement runs long and
 // deliveries keep flowing meanwhile.
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import { AppConfig } from '../config/app-config';
-import { PeriodicTask } from '../infra/database/periodic-task';
+import { PeriodicJob } from '../infra/database/periodic-task';
 import { registry } from '../observability/metrics';
 import { RetentionRepository } from './retention.repository';
 
@@ -23,24 +23,14 @@ const deletedTotal = new Counter({
 });
 
 @Injectable()
-export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class RetentionJob extends PeriodicJob {
   constructor(
     @InjectDataSource() dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly retention: RetentionRepository,
     private readonly audit: AuditRepository,
   ) {
-    this.task = new PeriodicTask(dataSource, 'retention', config.retentionIntervalMs, () => this.run());
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.config.hasRole('maintenance')) this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+    super(dataSource, config.hasRole('maintenance'), 'retention', config.retentionIntervalMs);
   }
 
   async run(): Promise<void> {

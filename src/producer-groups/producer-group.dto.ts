@@ -1,5 +1,4 @@
 import { IsInt, IsOptional, IsUrl, Max, MaxLength, Min } from 'class-validator';
-import type { ProducerGroup } from './producer-group.entity';
 
 export const PRODUCER_GROUP_DEFAULTS = {
   checkbackTimeoutMs: 3000,
@@ -23,33 +22,3 @@ export class PutProducerGroupDto {
   @IsOptional() @IsInt() @Min(1) @Max(7 * 86_400) maxCheckIntervalSeconds?: number;
   @IsOptional() @IsInt() @Min(1) @Max(1000) maxChecks?: number;
 }
-
-export interface ProducerGroupView {
-  name: string;
-  checkbackUrl: string;
-  checkbackTimeoutMs: number;
-  checkImmunitySeconds: number;
-  checkIntervalSeconds: number;
-  maxCheckIntervalSeconds: number;
-  maxChecks: number;
-  /** Until when the previous secret still signs check-backs after a rotation. */
-  previousSecretExpiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export const toProducerGroupView = (group: ProducerGroup, now = new Date()): ProducerGroupView => ({
-  name: group.name,
-  checkbackUrl: group.checkbackUrl,
-  checkbackTimeoutMs: group.checkbackTimeoutMs,
-  checkImmunitySeconds: group.checkImmunitySeconds,
-  checkIntervalSeconds: group.checkIntervalSeconds,
-  maxCheckIntervalSeconds: group.maxCheckIntervalSeconds,
-  maxChecks: group.maxChecks,
-  previousSecretExpiresAt:
-    group.previousSecretExpiresAt && group.previousSecretExpiresAt > now
-      ? group.previousSecretExpiresAt.toISOString()
-      : null,
-  createdAt: group.createdAt.toISOString(),
-  updatedAt: group.updatedAt.toISOString(),
-});

@@ -36,8 +36,7 @@ export class ProducerGroupsController {
   @Get(':group')
   @AllowRoles('producer', 'operator')
   get(@Param('group', ParseNamePipe) name: string, @CurrentPrincipal() principal: Principal) {
-    principal.assertReadProducerGroup(name);
-    return this.groups.get(name);
+    return this.groups.get(principal, name);
   }
 
   @Post(':group/rotate-secret')

@@ -1,16 +1,13 @@
 // Producer groups: who answers check-backs for a set of transactions, and how often to ask (SPEC §4).
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
 import { OutboundPolicy } from '../common/http/outbound-policy';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { generateWebhookSecret } from '../common/signing/webhook-secret';
 import { isNameKey } from '../common/validation/names';
-import {
-  PRODUCER_GROUP_DEFAULTS,
-  toProducerGroupView,
-  type ProducerGroupView,
-  type PutProducerGroupDto,
-} from './producer-group.dto';
+import { PRODUCER_GROUP_DEFAULTS, type PutProducerGroupDto } from './producer-group.dto';
+import { toProducerGroupView, type ProducerGroupView } from './producer-group.view';
 import type { ProducerGroup } from './producer-group.entity';
 import { ProducerGroupsRepository, type CheckbackHealth } from './producer-groups.repository';
 
@@ -40,7 +37,12 @@ export class ProducerGroupsService {
     return { group: created ? { ...view, secret: group.secret } : view, created };
   }
 
-  async get(name: string): Promise<ProducerGroupView & { checkbackHealth: CheckbackHealth }> {
+  /** Config plus check-back health; producers read only the groups they are granted. */
+  async get(
+    principal: Principal,
+    name: string,
+  ): Promise<ProducerGroupView & { checkbackHealth: CheckbackHealth }> {
+    principal.assertReadProducerGroup(name);
     const group = await this.require(name);
     return { ...toProducerGroupView(group), checkbackHealth: await this.groups.checkbackHealth(name) };
   }

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { isNameKey } from '../common/validation/names';
-import { toTopicView, type PutTopicDto, type TopicView } from './topic.dto';
+import type { PutTopicDto } from './topic.dto';
+import { toTopicView, type TopicView } from './topic.view';
 import { TopicsRepository, type TopicCounts } from './topics.repository';
 
 @Injectable()

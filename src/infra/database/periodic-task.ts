@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
-import { hostname } from 'node:os';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { newId } from '../../common/ids';
+import { newOwnerId } from '../../common/ids';
 import { queryRows } from './sql';
 
 /**
@@ -31,7 +30,7 @@ export async function claimPeriodicRun(
  */
 export class PeriodicTask {
   private readonly logger: Logger;
-  private readonly owner = `${hostname()}:${process.pid}:${newId()}`;
+  private readonly owner = newOwnerId();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
@@ -62,5 +61,33 @@ export class PeriodicTask {
     } catch (error) {
       this.logger.warn({ msg: `${this.name} round failed; retrying next round`, error: String(error) });
     }
+  }
+}
+
+/**
+ * A Nest provider that runs `run` as a PeriodicTask named `name` on instances where `enabled`
+ * (their role), and waits for a round in progress on shutdown. Subclasses are `<Name>Job`s.
+ */
+export abstract class PeriodicJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: PeriodicTask;
+
+  protected constructor(
+    dataSource: DataSource,
+    private readonly enabled: boolean,
+    name: string,
+    intervalMs: number,
+  ) {
+    this.task = new PeriodicTask(dataSource, name, intervalMs, () => this.run());
+  }
+
+  /** One round; runs on one instance at a time. */
+  abstract run(): Promise<void>;
+
+  onApplicationBootstrap(): void {
+    if (this.enabled) this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

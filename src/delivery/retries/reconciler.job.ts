@@ -3,11 +3,11 @@
 // is waiting for a worker, hands overdue push deliveries back to the queue — a Redis flush or
 // restart loses queue jobs, never deliveries. Claims are conditional, so a job queued twice
 // delivers once.
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { PeriodicTask } from '../../infra/database/periodic-task';
+import { PeriodicJob } from '../../infra/database/periodic-task';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { reconciledTotal } from '../delivery.metrics';
 import { DispatchService } from '../dispatch/dispatch.service';
@@ -16,9 +16,7 @@ import { PushQueue } from '../dispatch/push-queue';
 const OVERDUE_BATCH = 5000;
 
 @Injectable()
-export class DeliveryReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class ReconcilerJob extends PeriodicJob {
   constructor(
     @InjectDataSource() dataSource: DataSource,
     private readonly config: AppConfig,
@@ -26,16 +24,11 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
     private readonly dispatch: DispatchService,
     private readonly pushQueue: PushQueue,
   ) {
-    const interval = config.delivery.reconcileIntervalMs;
-    this.task = new PeriodicTask(dataSource, 'delivery-reconciler', interval, () => this.reconcile(interval));
+    super(dataSource, config.hasRole('dispatch'), 'delivery-reconciler', config.delivery.reconcileIntervalMs);
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.hasRole('dispatch')) this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  run(): Promise<void> {
+    return this.reconcile(this.config.delivery.reconcileIntervalMs);
   }
 
   /** One round; `graceMs` is how long a due delivery may wait in the queue before it is re-queued. */
