@@ -11,13 +11,8 @@ import { deadLettersTotal, deliveryAttemptsTotal, pushLatency } from '../deliver
 import { sendPush, type PushResult } from './push.client';
 import type { DeliverJobData, PushAttempt } from '../dispatch/push-queue';
 import { PushQueue } from '../dispatch/push-queue';
-import {
-  LEASE_MARGIN_SECONDS,
-  PushRepository,
-  type ClaimedPush,
-  type PushOutcome,
-  type RecordedPush,
-} from './push.repository';
+import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
+import { LEASE_MARGIN_SECONDS } from './push.sql';
 import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
 
