@@ -17,16 +17,16 @@ export const LEASE_MARGIN_SECONDS = 30;
 export class CheckBackRepository {
   /**
    * Leases due transactions for `owner` — PREPARED ones, and STUCK ones an operator asked to
-   * recheck — (FOR UPDATE SKIP LOCKED, so instances never
-   * claim the same one), so that no producer group has more than `perGroup` checks in flight
-   * here, counting those already `inflight` (group name → count).
+   * recheck — with FOR UPDATE SKIP LOCKED, so instances never claim the same one, and so that no
+   * producer group has more than `perGroup` checks in flight here, counting those already
+   * `inflight` (group name → count).
    */
   claimDue(
-    db: DataSource,
     owner: string,
     limit: number,
     perGroup: number,
     inflight: Map<string, number>,
+    db: DataSource,
   ): Promise<ClaimedCheck[]> {
     return queryRows<ClaimedCheck>(
       db,
@@ -56,11 +56,11 @@ export class CheckBackRepository {
   }
 
   async insertAttempt(
-    manager: EntityManager,
     transactionId: string,
     group: string,
     attempt: number,
     result: CheckResult,
+    manager: EntityManager,
   ) {
     await queryRows(
       manager,
@@ -71,7 +71,7 @@ export class CheckBackRepository {
   }
 
   /** Counts a sent check; resolved or not, the lease is released. */
-  async countCheck(manager: EntityManager, transactionId: string): Promise<number> {
+  async countCheck(transactionId: string, manager: EntityManager): Promise<number> {
     const [row] = await queryRows<{ checks: number }>(
       manager,
       `UPDATE transactions SET checks = checks + 1, check_lease_until = NULL, check_lease_owner = NULL
@@ -81,7 +81,7 @@ export class CheckBackRepository {
     return row.checks;
   }
 
-  async scheduleNext(manager: EntityManager, transactionId: string, delaySeconds: number): Promise<void> {
+  async scheduleNext(transactionId: string, delaySeconds: number, manager: EntityManager): Promise<void> {
     await queryRows(
       manager,
       `UPDATE transactions SET next_check_at = now() + make_interval(secs => $2) WHERE id = $1 AND state = 'PREPARED'`,
@@ -90,7 +90,7 @@ export class CheckBackRepository {
   }
 
   /** A STUCK transaction's recheck went unanswered: it stays STUCK and is not checked again. */
-  async endRecheck(manager: EntityManager, transactionId: string): Promise<void> {
+  async endRecheck(transactionId: string, manager: EntityManager): Promise<void> {
     await queryRows(
       manager,
       `UPDATE transactions SET next_check_at = NULL WHERE id = $1 AND state = 'STUCK'`,
@@ -103,7 +103,7 @@ export class CheckBackRepository {
    * with every rule of an ordinary check (lease, per-group bound, signing, strict verdict,
    * history). Returns the ids that are PREPARED or STUCK; resolved ones are left alone.
    */
-  async requestCheck(db: DataSource | EntityManager, ids: string[]): Promise<string[]> {
+  async requestCheck(ids: string[], db: DataSource | EntityManager): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
       db,
       `UPDATE transactions SET next_check_at = now()
@@ -113,7 +113,7 @@ export class CheckBackRepository {
     return rows.map((row) => row.id);
   }
 
-  async markStuck(manager: EntityManager, transactionId: string): Promise<void> {
+  async markStuck(transactionId: string, manager: EntityManager): Promise<void> {
     await queryRows(
       manager,
       `UPDATE transactions SET state = 'STUCK', next_check_at = NULL WHERE id = $1 AND state = 'PREPARED'`,

@@ -72,11 +72,11 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
       const free = concurrency - this.running.size;
       if (free > 0) {
         const claimed = await this.checks.claimDue(
-          this.dataSource,
           this.owner,
           free,
           groupConcurrency,
           this.inflightByGroup,
+          this.dataSource,
         );
         claimed.forEach((claim) => this.track(claim));
         claimedAll = claimed.length === free;
@@ -119,7 +119,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
           producerGroup: group.name,
           attempt,
           createdAt: claim.created_at.toISOString(),
-          messages: await this.messages.summariesOf(this.dataSource, claim.id),
+          messages: await this.messages.summariesOf(claim.id, this.dataSource),
         },
       },
       this.outbound,
@@ -144,17 +144,17 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
   /** Records the attempt and moves the transaction on; a verdict that arrived meanwhile wins. */
   private async record(claim: ClaimedCheck, group: ProducerGroup, attempt: number, result: CheckResult) {
     await this.dataSource.transaction(async (manager) => {
-      const tx = await this.transactions.find(manager, claim.id, true);
+      const tx = await this.transactions.find(claim.id, true, manager);
       if (!tx) return;
-      await this.checks.insertAttempt(manager, tx.id, group.name, attempt, result);
-      const checks = await this.checks.countCheck(manager, tx.id);
+      await this.checks.insertAttempt(tx.id, group.name, attempt, result, manager);
+      const checks = await this.checks.countCheck(tx.id, manager);
       if (tx.state !== 'PREPARED' && tx.state !== 'STUCK') return;
       if (result.outcome === 'COMMIT' || result.outcome === 'ROLLBACK') {
         await this.verdicts.applyVerdict(manager, tx, result.outcome, 'checkback');
       } else if (tx.state === 'STUCK') {
-        await this.checks.endRecheck(manager, tx.id);
+        await this.checks.endRecheck(tx.id, manager);
       } else if (checks >= group.maxChecks) {
-        await this.checks.markStuck(manager, tx.id);
+        await this.checks.markStuck(tx.id, manager);
         transactionsStuckTotal.inc({ producer_group: group.name });
         this.logger.warn({
           msg: 'transaction is STUCK',
@@ -168,7 +168,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
           group.checkIntervalSeconds,
           group.maxCheckIntervalSeconds,
         );
-        await this.checks.scheduleNext(manager, tx.id, delay);
+        await this.checks.scheduleNext(tx.id, delay, manager);
       }
     });
   }

@@ -27,7 +27,7 @@ export interface MessageRow {
 @Injectable()
 export class MessagesRepository {
   /** Inserts PREPARED messages of a transaction, or COMMITTED ones when `transactionId` is null. */
-  async insert(manager: EntityManager, messages: NewMessage[], transactionId: string | null): Promise<Date> {
+  async insert(messages: NewMessage[], transactionId: string | null, manager: EntityManager): Promise<Date> {
     const committed = transactionId === null;
     if (committed) await holdCommitLockShared(manager);
     const rows = await queryPrepared<{ published_at: Date | null }>(
@@ -59,7 +59,7 @@ export class MessagesRepository {
   }
 
   /** Publishes a transaction's messages: COMMITTED, published now, commit sequence in id order. */
-  async commitTransaction(manager: EntityManager, transactionId: string): Promise<string[]> {
+  async commitTransaction(transactionId: string, manager: EntityManager): Promise<string[]> {
     await holdCommitLockShared(manager);
     const rows = await queryPrepared<{ id: string }>(
       manager,
@@ -76,7 +76,7 @@ export class MessagesRepository {
     return rows.map((row) => row.id);
   }
 
-  async rollbackTransaction(manager: EntityManager, transactionId: string): Promise<void> {
+  async rollbackTransaction(transactionId: string, manager: EntityManager): Promise<void> {
     await queryRows(
       manager,
       `UPDATE messages SET state = 'ROLLED_BACK' WHERE transaction_id = $1 AND state = 'PREPARED'`,
@@ -85,7 +85,7 @@ export class MessagesRepository {
   }
 
   /** What verdict responses and check-back requests name: ids, topics, keys, tags (no bodies). */
-  summariesOf(db: DataSource | EntityManager, transactionId: string) {
+  summariesOf(transactionId: string, db: DataSource | EntityManager) {
     return queryRows<{ id: string; topic: string; key: string | null; tag: string | null }>(
       db,
       `SELECT id, topic, key, tag FROM messages WHERE transaction_id = $1 ORDER BY id`,
@@ -93,7 +93,7 @@ export class MessagesRepository {
     );
   }
 
-  findByTransaction(manager: EntityManager, transactionId: string): Promise<MessageRow[]> {
+  findByTransaction(transactionId: string, manager: EntityManager): Promise<MessageRow[]> {
     return queryRows<MessageRow>(manager, `SELECT * FROM messages WHERE transaction_id = $1 ORDER BY id`, [
       transactionId,
     ]);

@@ -22,7 +22,7 @@ export class MessagesService {
     await this.topics.assertExist([topic]);
     return this.idempotency.run(`${principal.id}:send:${topic}`, idempotencyKey, dto, async (manager) => {
       const id = newId();
-      const publishedAt = await this.messages.insert(manager, [{ ...dto, id, topic }], null);
+      const publishedAt = await this.messages.insert([{ ...dto, id, topic }], null, manager);
       await this.dispatch.dispatch(manager, [id]);
       return { id, topic, state: 'COMMITTED' as const, publishedAt: publishedAt.toISOString() };
     });
@@ -33,7 +33,7 @@ export class MessagesService {
     await this.topics.assertExist([topic]);
     return this.idempotency.run(`${principal.id}:batch:${topic}`, idempotencyKey, dto, async (manager) => {
       const messages = dto.messages.map((message) => ({ ...message, id: newId(), topic }));
-      await this.messages.insert(manager, messages, null);
+      await this.messages.insert(messages, null, manager);
       await this.dispatch.dispatch(
         manager,
         messages.map((message) => message.id),

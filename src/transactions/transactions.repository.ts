@@ -28,10 +28,10 @@ export interface CheckAttemptRow {
 @Injectable()
 export class TransactionsRepository {
   async insert(
-    manager: EntityManager,
     id: string,
     producerGroup: string,
     immunitySeconds: number,
+    manager: EntityManager,
   ): Promise<TransactionRow> {
     const [row] = await queryRows<TransactionRow>(
       manager,
@@ -42,7 +42,7 @@ export class TransactionsRepository {
     return row;
   }
 
-  async find(manager: EntityManager, id: string, lock = false): Promise<TransactionRow | null> {
+  async find(id: string, lock: boolean, manager: EntityManager): Promise<TransactionRow | null> {
     const [row] = await queryRows<TransactionRow>(
       manager,
       `SELECT * FROM transactions WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
@@ -53,10 +53,10 @@ export class TransactionsRepository {
 
   /** A resolved transaction is never checked again: its schedule and lease are cleared. */
   async resolve(
-    manager: EntityManager,
     id: string,
     state: TransactionState,
     resolvedBy: string,
+    manager: EntityManager,
   ): Promise<TransactionRow> {
     const [row] = await queryRows<TransactionRow>(
       manager,
@@ -68,7 +68,7 @@ export class TransactionsRepository {
     return row;
   }
 
-  checkHistory(manager: EntityManager, id: string): Promise<CheckAttemptRow[]> {
+  checkHistory(id: string, manager: EntityManager): Promise<CheckAttemptRow[]> {
     return queryRows<CheckAttemptRow>(
       manager,
       `SELECT at, attempt, outcome, http_status, latency_ms, error FROM check_attempts

@@ -36,8 +36,8 @@ export class TransactionsService {
     return this.idempotency.run(`${principal.id}:prepare`, idempotencyKey, dto, async (manager) => {
       const id = newId();
       const messages = dto.messages.map((message) => ({ ...message, id: newId() }));
-      const tx = await this.transactions.insert(manager, id, group.name, immunity);
-      await this.messages.insert(manager, messages, id);
+      const tx = await this.transactions.insert(id, group.name, immunity, manager);
+      await this.messages.insert(messages, id, manager);
       const {
         resolvedAt: _resolvedAt,
         resolvedBy: _resolvedBy,
@@ -78,11 +78,11 @@ export class TransactionsService {
     let resolved = tx;
     if (effect === 'apply') {
       if (verdict === 'COMMIT') {
-        await this.dispatch.dispatch(manager, await this.messages.commitTransaction(manager, tx.id));
-      } else await this.messages.rollbackTransaction(manager, tx.id);
-      resolved = await this.transactions.resolve(manager, tx.id, STATE_AFTER[verdict], resolvedBy);
+        await this.dispatch.dispatch(manager, await this.messages.commitTransaction(tx.id, manager));
+      } else await this.messages.rollbackTransaction(tx.id, manager);
+      resolved = await this.transactions.resolve(tx.id, STATE_AFTER[verdict], resolvedBy, manager);
     }
-    const messages = await this.messages.summariesOf(manager, tx.id);
+    const messages = await this.messages.summariesOf(tx.id, manager);
     return toTransactionSummary(
       resolved,
       messages.map((m) => m.id),
@@ -91,18 +91,18 @@ export class TransactionsService {
 
   async get(principal: Principal, id: string) {
     const manager = this.dataSource.manager;
-    const tx = await this.transactions.find(manager, id);
+    const tx = await this.transactions.find(id, false, manager);
     if (!tx) throw ApiError.notFound(`transaction ${id}`);
     principal.assertReadProducerGroup(tx.producer_group);
     const [messages, history] = await Promise.all([
-      this.messages.findByTransaction(manager, id),
-      this.transactions.checkHistory(manager, id),
+      this.messages.findByTransaction(id, manager),
+      this.transactions.checkHistory(id, manager),
     ]);
     return toTransactionDetail(tx, messages, history);
   }
 
   private async lock(manager: EntityManager, id: string): Promise<TransactionRow> {
-    const tx = await this.transactions.find(manager, id, true);
+    const tx = await this.transactions.find(id, true, manager);
     if (!tx) throw ApiError.notFound(`transaction ${id}`);
     return tx;
   }

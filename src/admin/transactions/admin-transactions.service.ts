@@ -70,7 +70,7 @@ export class AdminTransactionsService {
   async recheck(id: string) {
     const before = await this.requireOpen(id);
     const group = await this.producerGroups.require(before.producer_group);
-    if ((await this.checks.requestCheck(this.dataSource, [id])).length === 0) {
+    if ((await this.checks.requestCheck([id], this.dataSource)).length === 0) {
       await this.requireOpen(id); // resolved meanwhile: 409
     }
     this.scheduler.wake();

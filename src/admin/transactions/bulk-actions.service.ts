@@ -73,7 +73,7 @@ export class BulkActionsService {
   /** Makes every open one due now; the scheduler sends them within its bounds. */
   private async recheck(ids: string[]) {
     if (ids.length === 0) return [];
-    const requested = new Set(await this.checks.requestCheck(this.dataSource, ids));
+    const requested = new Set(await this.checks.requestCheck(ids, this.dataSource));
     if (requested.size > 0) this.scheduler.wake();
     const missed = ids.filter((id) => !requested.has(id));
     const states = await this.repository.states(missed);

@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryPrepared, queryRows } from '../../infra/database/sql';
-import { outOfRetriesSql, traceLeftInflightSql } from '../delivery-state';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
-
-const OUT_OF_RETRIES = outOfRetriesSql('d.attempts', 'g.max_retries');
+import { EXPIRE_LEASES_SQL } from './deliveries.sql';
 
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
 export interface QueuedDelivery {
@@ -41,7 +39,7 @@ export class DeliveriesRepository {
    * One delivery per matching group (topic, tag filter, committed after the group's start) and
    * member (see `membersOf`; a pull member gets messages committed after its first receive).
    */
-  insertFor(manager: EntityManager, messageIds: string[]): Promise<QueuedDelivery[]> {
+  insertFor(messageIds: string[], manager: EntityManager): Promise<QueuedDelivery[]> {
     return queryPrepared<QueuedDelivery>(
       manager,
       'txmsg_dispatch_insert',
@@ -71,32 +69,10 @@ export class DeliveriesRepository {
    * attempt is recorded as expired. Limited to one group/member when given (a receive).
    */
   expireLeases(scope?: { group: string; member: string }): Promise<QueuedDelivery[]> {
-    return queryRows<QueuedDelivery>(
-      this.dataSource,
-      `WITH expired AS (
-         SELECT d.id FROM deliveries d
-          WHERE d.state = 'inflight' AND d.lease_until < now()
-            AND ($1::text IS NULL OR (d.consumer_group = $1 AND d.member = $2))
-          ORDER BY d.lease_until LIMIT 1000
-          FOR UPDATE SKIP LOCKED
-       ), moved AS (
-         UPDATE deliveries d
-            SET state = CASE WHEN ${OUT_OF_RETRIES} THEN 'dead' ELSE 'retrying' END,
-                dead_at = CASE WHEN ${OUT_OF_RETRIES} THEN now() END,
-                available_at = now(), lease_until = NULL, receipt = NULL,
-                last_error = CASE WHEN g.delivery_type = 'pull' THEN 'not acknowledged within its invisible time'
-                                  ELSE 'no outcome recorded before the lease ran out' END
-           FROM expired, consumer_groups g
-          WHERE d.id = expired.id AND g.name = d.consumer_group
-          RETURNING d.id, d.message_id, d.consumer_group, d.state, d.attempts, d.available_at, d.last_error, g.delivery_type
-       ), attempts AS (
-         INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error)
-         SELECT id, attempts, now(), 'expired', last_error FROM moved
-       ), traced AS (${traceLeftInflightSql('moved')})
-       SELECT id, consumer_group, delivery_type, attempts + 1 AS attempt, 0 AS delay_ms
-         FROM moved WHERE state = 'retrying'`,
-      [scope?.group ?? null, scope?.member ?? ''],
-    );
+    return queryRows<QueuedDelivery>(this.dataSource, EXPIRE_LEASES_SQL, [
+      scope?.group ?? null,
+      scope?.member ?? '',
+    ]);
   }
 
   /** Push deliveries due for a while: their queue job may be gone (Redis flushed or restarted). */

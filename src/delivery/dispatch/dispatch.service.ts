@@ -21,7 +21,7 @@ export class DispatchService {
   /** Call inside the committing transaction, after the messages got their commit sequence. */
   async dispatch(manager: EntityManager, messageIds: string[]): Promise<void> {
     if (messageIds.length === 0) return;
-    const queued = await this.deliveries.insertFor(manager, messageIds);
+    const queued = await this.deliveries.insertFor(messageIds, manager);
     if (queued.length > 0) afterCommit(manager, () => this.handOver(queued));
   }
 

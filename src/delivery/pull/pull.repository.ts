@@ -95,7 +95,7 @@ export class PullRepository {
   }
 
   /** The inflight delivery a current receipt names, locked until `manager`'s transaction ends. */
-  async hold(manager: EntityManager, group: string, receipt: string): Promise<HeldDelivery | null> {
+  async hold(group: string, receipt: string, manager: EntityManager): Promise<HeldDelivery | null> {
     const [row] = await queryRows<HeldDelivery>(
       manager,
       `SELECT d.id, d.attempts, g.max_retries, g.retry_backoff_seconds

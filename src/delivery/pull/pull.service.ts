@@ -93,7 +93,7 @@ export class PullService {
   async nack(principal: Principal, name: string, dto: NackDto) {
     await this.pullGroup(principal, name);
     const state = await this.dataSource.transaction(async (manager) => {
-      const held = await this.pull.hold(manager, name, dto.receiptHandle);
+      const held = await this.pull.hold(name, dto.receiptHandle, manager);
       if (!held) throw expiredReceipt();
       const next = afterFailure(
         held.attempts,
