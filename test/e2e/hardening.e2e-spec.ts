@@ -333,6 +333,14 @@ describe('hardening across instances and outages', () => {
   });
   afterAll(() => env?.close());
 
+  /** An instance whose Postgres connection goes through a proxy the test can cut. */
+  async function startBehindPostgresProxy(extra: Record<string, string> = {}) {
+    const pg = await proxyUrl(env.databaseUrl);
+    const app = await startProcess({ ...appEnv(env), DATABASE_URL: pg.url, ...extra });
+    apps.push(app);
+    return { pg, app, http: new HttpClient(app.url, env.adminToken) };
+  }
+
   it('checks the deny list again when connecting, after resolving the name', async () => {
     // Configured where loopback is allowed; checked by an instance that denies it.
     const permissive = await startApp(env, { TXMSG_ROLES: 'api' });
@@ -373,14 +381,7 @@ describe('hardening across instances and outages', () => {
   });
 
   it('answers 503 with Retry-After, never 500, while Postgres is unreachable, and recovers', async () => {
-    const pg = await proxyUrl(env.databaseUrl);
-    const app = await startProcess({
-      ...appEnv(env),
-      DATABASE_URL: pg.url,
-      TXMSG_DB_CONNECT_TIMEOUT_MS: '1000',
-    });
-    apps.push(app);
-    const http = new HttpClient(app.url, env.adminToken);
+    const { pg, app, http } = await startBehindPostgresProxy({ TXMSG_DB_CONNECT_TIMEOUT_MS: '1000' });
     try {
       const topic = await createTopic(http);
       const producer = await producerGroup(http);
@@ -434,14 +435,7 @@ describe('hardening across instances and outages', () => {
   });
 
   it('remembers every push a consumer acknowledged while Postgres was briefly unreachable', async () => {
-    const pg = await proxyUrl(env.databaseUrl);
-    const app = await startProcess({
-      ...appEnv(env),
-      DATABASE_URL: pg.url,
-      TXMSG_RECONCILE_INTERVAL_MS: '600000',
-    });
-    apps.push(app);
-    const http = new HttpClient(app.url, env.adminToken);
+    const { pg, http } = await startBehindPostgresProxy({ TXMSG_RECONCILE_INTERVAL_MS: '600000' });
     let held = 0;
     const consumer = await startHttpPeer(async () => {
       // Every push finds the database gone while the consumer answers 2xx; it is back 2 s later.
@@ -476,10 +470,7 @@ describe('hardening across instances and outages', () => {
   });
 
   it('records a check-back verdict that arrives while Postgres is briefly unreachable', async () => {
-    const pg = await proxyUrl(env.databaseUrl);
-    const app = await startProcess({ ...appEnv(env), DATABASE_URL: pg.url, TXMSG_CHECKBACK_POLL_MS: '100' });
-    apps.push(app);
-    const http = new HttpClient(app.url, env.adminToken);
+    const { pg, http } = await startBehindPostgresProxy({ TXMSG_CHECKBACK_POLL_MS: '100' });
     const checkback = await startHttpPeer(() => {
       pg.proxy.cut();
       setTimeout(() => pg.proxy.restore(), 2000);
@@ -508,14 +499,7 @@ describe('hardening across instances and outages', () => {
   });
 
   it('answers a pull ack sent during an outage with 503, and the retried ack takes effect', async () => {
-    const pg = await proxyUrl(env.databaseUrl);
-    const app = await startProcess({
-      ...appEnv(env),
-      DATABASE_URL: pg.url,
-      TXMSG_DB_CONNECT_TIMEOUT_MS: '1000',
-    });
-    apps.push(app);
-    const http = new HttpClient(app.url, env.adminToken);
+    const { pg, http } = await startBehindPostgresProxy({ TXMSG_DB_CONNECT_TIMEOUT_MS: '1000' });
     try {
       const topic = await createTopic(http);
       const { name } = await createGroup(http, topic, { delivery: { type: 'pull' } });

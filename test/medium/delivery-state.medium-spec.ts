@@ -2,17 +2,13 @@
 // outcomes, pull nacks) and in SQL (leases that ran out). Both paths must agree everywhere.
 import { isOutOfRetries, outOfRetriesSql } from '../../src/delivery/delivery-state';
 import { afterFailure } from '../../src/delivery/retries/retry-policy';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { useTestDatabase } from '../support/test-database';
 
 describe('delivery state: the SQL and TypeScript paths agree', () => {
-  let env: TestEnv;
-  beforeAll(async () => {
-    env = await createTestEnv();
-  });
-  afterAll(() => env?.close());
+  const db = useTestDatabase();
 
   it('dead-letters exactly when no retries are left, for every attempt and maxRetries', async () => {
-    const { rows } = await env.db.query<{ attempts: number; max_retries: number; dead: boolean }>(
+    const rows = await db.sql<{ attempts: number; max_retries: number; dead: boolean }>(
       `SELECT a AS attempts, m AS max_retries, ${outOfRetriesSql('a', 'm')} AS dead
          FROM generate_series(0, 20) a, generate_series(0, 16) m`,
     );

@@ -4,7 +4,7 @@
 // follows what is open or recent, not what is retained. Timings are logged, never asserted.
 import { OVERVIEW_SQL } from '../../src/admin/overview/overview.sql';
 import { BACKLOG_SQL } from '../../src/consumer-groups/backlog.sql';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { useTestDatabase } from '../support/test-database';
 
 const RETAINED = 1_000_000;
 const LARGE_TABLES = [
@@ -26,12 +26,11 @@ interface PlanNode {
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 describe('overview at scale (1M retained messages)', () => {
-  let env: TestEnv;
+  const db = useTestDatabase();
   const hourAgo = new Date(Date.now() - 59 * 60_000);
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    const sql = (text: string) => env.db.query(text);
+    const sql = (text: string) => db.sql(text);
     await sql(`INSERT INTO topics (name) VALUES ('orders')`);
     await sql(`INSERT INTO producer_groups (name, checkback_url, checkback_timeout_ms, check_immunity_seconds,
                  check_interval_seconds, max_check_interval_seconds, max_checks, secret)
@@ -69,8 +68,6 @@ describe('overview at scale (1M retained messages)', () => {
     await sql('ANALYZE');
   }, 300_000);
 
-  afterAll(() => env?.close());
-
   const statements: [string, string, unknown[]][] = [
     ['openTransactions', OVERVIEW_SQL.openTransactions, []],
     ['producerGroupHealth', OVERVIEW_SQL.producerGroupHealth, []],
@@ -83,7 +80,7 @@ describe('overview at scale (1M retained messages)', () => {
   it.each(statements)(
     '%s reads indexes, never a sequential scan of a large table',
     async (_name, text, params) => {
-      const { rows } = await env.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params);
+      const rows = await db.sql(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params);
       const [{ Plan: plan, 'Execution Time': ms }] = rows[0]['QUERY PLAN'] as [
         { Plan: PlanNode; 'Execution Time': number },
       ];
@@ -96,7 +93,7 @@ describe('overview at scale (1M retained messages)', () => {
   );
 
   it('holds the million rows the plans were checked against', async () => {
-    const { rows } = await env.db.query(`SELECT count(*)::int AS n FROM messages`);
+    const rows = await db.sql(`SELECT count(*)::int AS n FROM messages`);
     expect(rows[0].n).toBe(RETAINED);
   });
 });

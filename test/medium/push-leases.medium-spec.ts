@@ -11,16 +11,14 @@ import {
   pushRecordParams,
 } from '../../src/delivery/push/push.sql';
 import type { PushOutcome } from '../../src/delivery/push/push.repository';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { useTestDatabase } from '../support/test-database';
 
 describe('push claim, record and lease expiry (medium: SQL on a real database)', () => {
-  let env: TestEnv;
+  const db = useTestDatabase();
+  const sql = <T = any>(text: string, params: unknown[] = []) => db.sql<T>(text, params);
   let seq = 0;
-  const sql = async <T = any>(text: string, params: unknown[] = []) =>
-    (await env.db.query(text, params)).rows as T[];
 
   beforeAll(async () => {
-    env = await createTestEnv();
     await sql(`INSERT INTO topics (name) VALUES ('orders')`);
     await sql(
       `INSERT INTO consumer_groups (name, topic, mode, delivery_type, push_urls, push_timeout_ms, max_concurrency,
@@ -28,7 +26,6 @@ describe('push claim, record and lease expiry (medium: SQL on a real database)',
        VALUES ('shipping', 'orders', 'clustering', 'push', '{http://127.0.0.1:9/}', 1000, 4, 1, '{1}', 'whsec_x', 0)`,
     );
   });
-  afterAll(() => env?.close());
 
   /** A committed message with a pending delivery to `shipping`; returns the delivery id. */
   async function pendingDelivery(): Promise<string> {

@@ -7,19 +7,17 @@ import {
   DELETE_MESSAGES_SQL,
   DELETE_TRANSACTIONS_SQL,
 } from '../../src/maintenance/retention.sql';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { useTestDatabase } from '../support/test-database';
 
 const HOURS = 72;
 const OLD = `now() - interval '100 hours'`;
 
 describe('retention (medium: SQL on a real database)', () => {
-  let env: TestEnv;
+  const db = useTestDatabase();
+  const sql = <T = any>(text: string, params: unknown[] = []) => db.sql<T>(text, params);
   let seq = 0;
-  const sql = async <T = any>(text: string, params: unknown[] = []) =>
-    (await env.db.query(text, params)).rows as T[];
 
   beforeAll(async () => {
-    env = await createTestEnv();
     await sql(`INSERT INTO topics (name) VALUES ('orders')`);
     await sql(`INSERT INTO producer_groups (name, checkback_url, checkback_timeout_ms, check_immunity_seconds,
                  check_interval_seconds, max_check_interval_seconds, max_checks, secret)
@@ -27,7 +25,6 @@ describe('retention (medium: SQL on a real database)', () => {
     await sql(`INSERT INTO consumer_groups (name, topic, mode, delivery_type, max_retries, retry_backoff_seconds, secret, start_seq)
                VALUES ('cg', 'orders', 'clustering', 'pull', 16, '{10}', 'whsec_x', 0)`);
   });
-  afterAll(() => env?.close());
 
   /** A message created `age` ago in `state`, with one delivery in `delivery` (or none). */
   async function message(
