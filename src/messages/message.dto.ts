@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -58,6 +60,18 @@ function IsPresent() {
     });
 }
 
+/** 1..`max` messages, each an object validated as `type` (its body opaque): batches and transactions. */
+export const IsMessageList = (type: () => new () => MessageFieldsDto, max: number) =>
+  applyDecorators(
+    ApiProperty({ minItems: 1, maxItems: max }),
+    IsArray(),
+    IsObject({ each: true, message: 'messages must be objects' }),
+    ArrayMinSize(1),
+    ArrayMaxSize(max),
+    ValidateNested({ each: true }),
+    Type(type),
+  );
+
 /** Message fields shared by plain sends and transactions (SPEC §3). */
 @OpaqueJson('body')
 export class MessageFieldsDto {
@@ -76,13 +90,7 @@ export class TransactionMessageDto extends MessageFieldsDto {
 
 @OpaqueJson('messages.*.body')
 export class SendBatchDto {
-  @IsArray()
-  @IsObject({ each: true, message: 'messages must be objects' })
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => MessageFieldsDto)
-  messages: MessageFieldsDto[];
+  @IsMessageList(() => MessageFieldsDto, 1000) messages: MessageFieldsDto[];
 }
 
 /** A message ready to store; `topic` already checked. */
