@@ -3,6 +3,12 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+const pad = (n: number) => String(n).padStart(2, '0');
+const clock = (seconds: number) => {
+  const d = new Date(seconds * 1000);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+
 export interface ChartSeries {
   label: string;
   values: number[];
@@ -37,7 +43,14 @@ export function MinuteChart({
         cursor: { drag: { x: false, y: false } },
         scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
         axes: [
-          { stroke: '#5b6472', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#dfe3e8' } },
+          {
+            stroke: '#5b6472',
+            grid: { stroke: '#eef0f3' },
+            ticks: { stroke: '#dfe3e8' },
+            // Short local times, spaced so they never run into each other.
+            space: 70,
+            values: (_u, splits) => splits.map((t) => clock(t)),
+          },
           { stroke: '#5b6472', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#dfe3e8' }, size: 44 },
         ],
         series: [
