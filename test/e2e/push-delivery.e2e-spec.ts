@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { createGroup, createTopic, producerGroup, send } from '../support/delivery-fixture';
 import { expectEventually } from '../support/eventually';
+import { afterReconcilerRounds } from '../support/reconciler-rounds';
 import { expectError } from '../support/http-client';
 import { startHttpPeer, type HttpPeer } from '../support/http-peer';
 import { useService } from '../support/service-fixture';
@@ -54,7 +55,7 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
     await expectEventually(async () =>
       expect(consumer.received.map((r) => r.body.id)).toContain(committed.messageIds[0]),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // a few reconciler rounds
+    await afterReconcilerRounds(service.env.db); // nothing is sent again on its own
     expect(consumer.received.map((r) => r.body.id)).toEqual([committed.messageIds[0]]);
     expect(await deliveriesOf(rolledBack.messageIds[0])).toEqual([]);
   });
@@ -113,7 +114,7 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
     for (let i = 0; i < 20; i++) ids.push(await send(service.http, topic, { body: i }));
 
     await expectEventually(async () => expect(consumer.received).toHaveLength(40));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await afterReconcilerRounds(service.env.db, 3);
     expect(consumer.received).toHaveLength(40);
     for (const path of ['/a', '/b']) {
       expect(
@@ -269,7 +270,7 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
     const b = await send(service.http, topic, { body: 4, tag: 'B' });
 
     await expectEventually(async () => expect(consumer.received).toHaveLength(2));
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await afterReconcilerRounds(service.env.db);
     expect(consumer.received.map((r) => r.body.id).sort()).toEqual([a, b].sort());
   });
 
@@ -325,7 +326,7 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
     const after = await send(service.http, topic, { body: 'after' });
 
     await expectEventually(async () => expect(consumer.received).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await afterReconcilerRounds(service.env.db);
     expect(consumer.received.map((r) => r.body.id)).toEqual([after]);
     expect(await deliveriesOf(before)).toEqual([]);
   });
