@@ -8,6 +8,6 @@ import { CheckBackScheduler } from './check-back.scheduler';
 @Module({
   imports: [TransactionsModule, ProducerGroupsModule, MessagesModule],
   providers: [CheckBackRepository, CheckBackScheduler],
-  exports: [CheckBackRepository, CheckBackScheduler],
+  exports: [CheckBackScheduler],
 })
 export class CheckBackModule {}

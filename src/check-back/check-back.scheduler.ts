@@ -54,9 +54,16 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
     await Promise.allSettled([...this.running]);
   }
 
-  /** Looks for due checks now rather than at the next poll (after an operator's recheck). */
-  wake(): void {
-    this.schedule(0);
+  /**
+   * An operator's recheck: the open transactions among `ids` are due now, and this instance looks
+   * for due checks at once rather than at its next poll (instances without the checkback role
+   * leave it to those that have it). Every rule of an ordinary check applies. Returns the ids
+   * made due; resolved and unknown ones are left alone.
+   */
+  async requestChecks(ids: string[]): Promise<string[]> {
+    const requested = await this.checks.requestCheck(ids, this.dataSource);
+    if (requested.length > 0) this.schedule(0);
+    return requested;
   }
 
   private schedule(delayMs: number) {

@@ -2,10 +2,7 @@
 // verdicts and rechecks on one transaction, all through the same rules as producers and the
 // check-back scheduler.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Principal } from '../../auth/principal';
-import { CheckBackRepository } from '../../check-back/check-back.repository';
 import { CheckBackScheduler } from '../../check-back/check-back.scheduler';
 import { ApiError } from '../../common/errors/api-error';
 import { DEFAULT_PAGE_SIZE, decodeTimeIdCursor, toPage } from '../../common/pagination';
@@ -28,10 +25,8 @@ const RECHECK_POLL_MS = 100;
 @Injectable()
 export class AdminTransactionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: AdminTransactionsRepository,
     private readonly transactions: TransactionsService,
-    private readonly checks: CheckBackRepository,
     private readonly scheduler: CheckBackScheduler,
     private readonly producerGroups: ProducerGroupsService,
     private readonly config: AppConfig,
@@ -70,10 +65,9 @@ export class AdminTransactionsService {
   async recheck(id: string) {
     const before = await this.requireOpen(id);
     const group = await this.producerGroups.require(before.producer_group);
-    if ((await this.checks.requestCheck([id], this.dataSource)).length === 0) {
+    if ((await this.scheduler.requestChecks([id])).length === 0) {
       await this.requireOpen(id); // resolved meanwhile: 409
     }
-    this.scheduler.wake();
     const deadline =
       Date.now() + group.checkbackTimeoutMs + this.config.checkback.pollMs + RECHECK_WAIT_MARGIN_MS;
     for (;;) {

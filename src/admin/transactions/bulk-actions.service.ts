@@ -1,10 +1,7 @@
 // Bulk operator actions on transactions (SPEC §10): by ids (1..500) or by filter (at most
 // 10,000, oldest first). Each id succeeds or fails on its own; one failure never stops the rest.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Principal } from '../../auth/principal';
-import { CheckBackRepository } from '../../check-back/check-back.repository';
 import { CheckBackScheduler } from '../../check-back/check-back.scheduler';
 import { ApiError, ErrorCode } from '../../common/errors/api-error';
 import { toApiError } from '../../common/errors/to-api-error';
@@ -25,10 +22,8 @@ export interface BulkResult {
 @Injectable()
 export class BulkActionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: AdminTransactionsRepository,
     private readonly transactions: TransactionsService,
-    private readonly checks: CheckBackRepository,
     private readonly scheduler: CheckBackScheduler,
   ) {}
 
@@ -73,8 +68,7 @@ export class BulkActionsService {
   /** Makes every open one due now; the scheduler sends them within its bounds. */
   private async recheck(ids: string[]) {
     if (ids.length === 0) return [];
-    const requested = new Set(await this.checks.requestCheck(ids, this.dataSource));
-    if (requested.size > 0) this.scheduler.wake();
+    const requested = new Set(await this.scheduler.requestChecks(ids));
     const missed = ids.filter((id) => !requested.has(id));
     const states = await this.repository.states(missed);
     return missed.map((id) => {
