@@ -4,7 +4,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { retryWhileUnavailable } from '../common/errors/unavailable';
+import { leaseDeadline, retryWhileUnavailable } from '../common/errors/unavailable';
 import { OutboundPolicy } from '../common/http/outbound-policy';
 import { newOwnerId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
@@ -17,9 +17,6 @@ import { sendCheck, type CheckResult } from './check-back.client';
 import { checkbackLatency, checkbacksTotal, transactionsStuckTotal } from './check-back.metrics';
 import { CheckBackRepository, LEASE_MARGIN_SECONDS, type ClaimedCheck } from './check-back.repository';
 import { nextCheckDelaySeconds } from './check-schedule';
-
-/** Stop retrying a record this long before the lease's end, whose clock is Postgres's. */
-const LEASE_SAFETY_MS = 5000;
 
 @Injectable()
 export class CheckBackScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -135,10 +132,9 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
     checkbackLatency.observe({ producer_group: group.name }, result.latencyMs / 1000);
     // The producer's answer is kept through a database blip for as long as the lease lasts, so a
     // verdict it gave is recorded rather than asked for again.
-    const leaseEnds = claimedAt + group.checkbackTimeoutMs + LEASE_MARGIN_SECONDS * 1000 - LEASE_SAFETY_MS;
     await retryWhileUnavailable(
       () => this.record(claim, group, attempt, result),
-      leaseEnds,
+      leaseDeadline(claimedAt, group.checkbackTimeoutMs, LEASE_MARGIN_SECONDS),
       (error) =>
         this.logger.warn({
           msg: 'could not record a check-back yet; retrying',

@@ -46,6 +46,17 @@ export function isUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** Stop retrying a record this long before its lease ends (the lease runs on Postgres's clock). */
+const LEASE_SAFETY_MS = 5000;
+
+/**
+ * When to stop keeping an answer whose attempt started at `startedAt` (ms) under a lease of
+ * `timeoutMs` plus `marginSeconds`: a little before the lease ends, so it is never recorded for
+ * an attempt the reconciler has already taken back.
+ */
+export const leaseDeadline = (startedAt: number, timeoutMs: number, marginSeconds: number): number =>
+  startedAt + timeoutMs + marginSeconds * 1000 - LEASE_SAFETY_MS;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

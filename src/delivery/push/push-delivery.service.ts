@@ -3,7 +3,7 @@
 // records from concurrent jobs are batched into one statement each.
 import { Injectable, Logger } from '@nestjs/common';
 import { Batcher } from '../../common/batcher';
-import { retryWhileUnavailable } from '../../common/errors/unavailable';
+import { leaseDeadline, retryWhileUnavailable } from '../../common/errors/unavailable';
 import { OutboundPolicy } from '../../common/http/outbound-policy';
 import { Semaphore } from '../../common/semaphore';
 import { DeliveriesRepository, type QueuedDelivery } from '../dispatch/deliveries.repository';
@@ -17,8 +17,6 @@ import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
 
 const LIMIT_TTL_MS = 5000;
-/** Stop retrying a record this long before the lease's end, whose clock is Postgres's. */
-const LEASE_SAFETY_MS = 5000;
 
 @Injectable()
 export class PushDeliveryService {
@@ -87,10 +85,9 @@ export class PushDeliveryService {
    * attempt as expired) lets the message go out again.
    */
   private remember(outcome: PushOutcome, startedAt: Date, timeoutMs: number): Promise<void> {
-    const leaseEnds = startedAt.getTime() + timeoutMs + LEASE_MARGIN_SECONDS * 1000 - LEASE_SAFETY_MS;
     return retryWhileUnavailable(
       () => this.records.add(outcome),
-      leaseEnds,
+      leaseDeadline(startedAt.getTime(), timeoutMs, LEASE_MARGIN_SECONDS),
       (error) =>
         this.logger.warn({
           msg: 'could not record a push outcome yet; retrying',
