@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsResourceName } from '../../common/validation/names';
-import { UUID_PATTERN } from '../../common/validation/parse-uuid.pipe';
+import { UUID_PATTERN } from '../../common/validation/uuid';
 
 /** The states an operator acts on: resolved transactions are history. */
 export const OPEN_STATES = ['PREPARED', 'STUCK'] as const;

@@ -2,8 +2,6 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 import { UUID_PATTERN } from './uuid';
 
-export { UUID_PATTERN };
-
 /** Path ids are UUIDs; anything else is a 400, not a database error. */
 @Injectable()
 export class ParseIdPipe implements PipeTransform<string, string> {
