@@ -45,7 +45,7 @@ export class ConsumerGroupsService {
       result.group.acked_total,
     );
     return {
-      group: result.created ? { ...view, secret: result.group.secret } : view,
+      resource: result.created ? { ...view, secret: result.group.secret } : view,
       created: result.created,
     };
   }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { AllowRoles, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { Upsert } from '../common/http/upsert';
 import { PageQuery } from '../common/pagination';
 import { ParseNamePipe } from '../common/validation/names';
 import { PutProducerGroupDto } from './producer-group.dto';
@@ -12,36 +12,30 @@ import { ProducerGroupsService } from './producer-groups.service';
 @ApiBearerAuth()
 @Controller('v1/producer-groups')
 export class ProducerGroupsController {
-  constructor(private readonly groups: ProducerGroupsService) {}
+  constructor(private readonly producerGroups: ProducerGroupsService) {}
 
   /** Creates (201, with `secret`) or replaces the config (200) of a producer group. */
-  @Put(':group')
-  async put(
-    @Param('group', ParseNamePipe) name: string,
-    @Body() dto: PutProducerGroupDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const { group, created } = await this.groups.put(name, dto);
-    reply.status(created ? 201 : 200);
-    return group;
+  @Upsert(':group')
+  put(@Param('group', ParseNamePipe) name: string, @Body() dto: PutProducerGroupDto) {
+    return this.producerGroups.put(name, dto);
   }
 
   @Get()
   @AllowRoles('operator')
   list(@Query() query: PageQuery) {
-    return this.groups.list(query);
+    return this.producerGroups.list(query);
   }
 
   /** Config plus check-back health; producers may read the groups they are granted. */
   @Get(':group')
   @AllowRoles('producer', 'operator')
   get(@Param('group', ParseNamePipe) name: string, @CurrentPrincipal() principal: Principal) {
-    return this.groups.get(principal, name);
+    return this.producerGroups.get(principal, name);
   }
 
   @Post(':group/rotate-secret')
   @HttpCode(200)
   rotateSecret(@Param('group', ParseNamePipe) name: string) {
-    return this.groups.rotateSecret(name);
+    return this.producerGroups.rotateSecret(name);
   }
 }

@@ -1,4 +1,5 @@
 // Producer groups: who answers check-backs for a set of transactions, and how often to ask (SPEC §4).
+import type { Upserted } from '../common/http/upsert';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
@@ -24,7 +25,7 @@ export class ProducerGroupsService {
   async put(
     name: string,
     dto: PutProducerGroupDto,
-  ): Promise<{ group: ProducerGroupView & { secret?: string }; created: boolean }> {
+  ): Promise<Upserted<ProducerGroupView & { secret?: string }>> {
     const config = { ...PRODUCER_GROUP_DEFAULTS, ...dto };
     if (config.maxCheckIntervalSeconds < config.checkIntervalSeconds) {
       throw ApiError.validation('maxCheckIntervalSeconds must be at least checkIntervalSeconds', [
@@ -34,7 +35,7 @@ export class ProducerGroupsService {
     await this.outbound.assertConfigurable('checkbackUrl', [config.checkbackUrl]);
     const { group, created } = await this.groups.upsert(name, config, generateWebhookSecret());
     const view = toProducerGroupView(group);
-    return { group: created ? { ...view, secret: group.secret } : view, created };
+    return { resource: created ? { ...view, secret: group.secret } : view, created };
   }
 
   /** Config plus check-back health; producers read only the groups they are granted. */

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { AllowRoles } from '../auth/auth.decorators';
+import { Upsert } from '../common/http/upsert';
 import { PageQuery } from '../common/pagination';
 import { ParseNamePipe } from '../common/validation/names';
 import { PutTopicDto } from './topic.dto';
@@ -14,15 +14,9 @@ export class TopicsController {
   constructor(private readonly topics: TopicsService) {}
 
   /** Creates (201) or replaces (200) a topic. */
-  @Put(':topic')
-  async put(
-    @Param('topic', ParseNamePipe) name: string,
-    @Body() dto: PutTopicDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const { topic, created } = await this.topics.put(name, dto);
-    reply.status(created ? 201 : 200);
-    return topic;
+  @Upsert(':topic')
+  put(@Param('topic', ParseNamePipe) name: string, @Body() dto: PutTopicDto) {
+    return this.topics.put(name, dto);
   }
 
   @Get()

@@ -1,4 +1,5 @@
 // Topics: the names messages are published to (SPEC §4).
+import type { Upserted } from '../common/http/upsert';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
@@ -11,9 +12,9 @@ import { TopicsRepository, type TopicCounts } from './topics.repository';
 export class TopicsService {
   constructor(private readonly topics: TopicsRepository) {}
 
-  async put(name: string, dto: PutTopicDto): Promise<{ topic: TopicView; created: boolean }> {
+  async put(name: string, dto: PutTopicDto): Promise<Upserted<TopicView>> {
     const { topic, created } = await this.topics.upsert(name, dto.description ?? '');
-    return { topic: toTopicView(topic), created };
+    return { resource: toTopicView(topic), created };
   }
 
   async get(name: string): Promise<TopicView & { counts: TopicCounts }> {

@@ -26,17 +26,20 @@ export interface Overview {
   };
 }
 
-export interface ConsumerGroupBacklog {
-  name: string;
-  topic: string;
-  mode: string;
-  delivery: string;
+export interface DeliveryStats {
   ready: number;
   inflight: number;
   retrying: number;
   delayed: number;
   deadLetters: number;
   oldestReadyAgeSeconds: number | null;
+}
+
+export interface ConsumerGroupBacklog extends DeliveryStats {
+  name: string;
+  topic: string;
+  mode: string;
+  delivery: string;
 }
 
 export interface LastCheck {

@@ -1,5 +1,6 @@
 // Small building blocks shared by the views: state badges, tables, notices, buttons, text blocks.
 import type { ComponentChildren } from 'preact';
+import { shortId } from '../format';
 
 const TONE: Record<string, string> = {
   STUCK: 'bad',
@@ -84,4 +85,53 @@ export function LoadMore({ pages }: { pages: { hasMore: boolean; loadMore: () =>
       Load more
     </button>
   );
+}
+
+/** The first cell of a selectable row. */
+export function SelectCell({
+  label,
+  checked,
+  onToggle,
+}: {
+  label: string;
+  checked: boolean;
+  onToggle: () => void;
+}) {
+  return (
+    <td class="check">
+      <input type="checkbox" aria-label={label} checked={checked} onChange={onToggle} />
+    </td>
+  );
+}
+
+/** A row's id as the button that opens or closes its detail row. */
+export function ExpandButton({ id, open, onToggle }: { id: string; open: boolean; onToggle: () => void }) {
+  return (
+    <button type="button" class="link mono" title={id} onClick={onToggle}>
+      {open ? '▾' : '▸'} {shortId(id)}
+    </button>
+  );
+}
+
+/** The row under a selectable row that shows its detail while it is open. */
+export function DetailRow({
+  open,
+  colSpan,
+  children,
+}: {
+  open: boolean;
+  colSpan: number;
+  children: ComponentChildren;
+}) {
+  if (!open) return null;
+  return (
+    <tr class="detail-row">
+      <td colSpan={colSpan}>{children}</td>
+    </tr>
+  );
+}
+
+/** A producer group's name, linking to its open transactions. */
+export function ProducerGroupLink({ name }: { name: string }) {
+  return <a href={`#/transactions?producerGroup=${encodeURIComponent(name)}`}>{name}</a>;
 }

@@ -4,10 +4,21 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, post, query, type Page } from '../api';
 import type { ConfirmRequest } from '../components/confirm';
-import { Badge, Empty, LoadMore, Mono, Notice, Section, TextBlock } from '../components/ui';
-import { age, count, plural, shortId, time } from '../format';
+import {
+  Badge,
+  DetailRow,
+  Empty,
+  ExpandButton,
+  LoadMore,
+  Mono,
+  Notice,
+  Section,
+  SelectCell,
+  TextBlock,
+} from '../components/ui';
+import { age, count, plural, time } from '../format';
 import { useLoad, usePages, useSelection } from '../hooks';
-import type { DeadLetter, MessageDetail, Overview } from '../types';
+import type { DeadLetter, DeliveryStats, MessageDetail, Overview } from '../types';
 import { BacklogTable } from './overview';
 
 export function ConsumerGroupsView() {
@@ -33,15 +44,7 @@ interface GroupDetail {
   ordered: boolean;
   delivery: { type: string; url?: string; urls?: string[] };
   maxRetries: number;
-  stats: {
-    ready: number;
-    inflight: number;
-    retrying: number;
-    delayed: number;
-    deadLetters: number;
-    oldestReadyAgeSeconds: number | null;
-    ackedTotal: number;
-  };
+  stats: DeliveryStats & { ackedTotal: number };
 }
 
 export function ConsumerGroupView({
@@ -163,23 +166,17 @@ export function ConsumerGroupView({
               {rows.map((row) => (
                 <Fragment key={row.id}>
                   <tr>
-                    <td class="check">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select dead letter ${row.message.id}`}
-                        checked={selected.has(row.id)}
-                        onChange={() => toggle(row.id)}
-                      />
-                    </td>
+                    <SelectCell
+                      label={`Select dead letter ${row.message.id}`}
+                      checked={selected.has(row.id)}
+                      onToggle={() => toggle(row.id)}
+                    />
                     <td>
-                      <button
-                        type="button"
-                        class="link mono"
-                        title={row.message.id}
-                        onClick={() => setOpen(open === row.id ? null : row.id)}
-                      >
-                        {open === row.id ? '▾' : '▸'} {shortId(row.message.id)}
-                      </button>
+                      <ExpandButton
+                        id={row.message.id}
+                        open={open === row.id}
+                        onToggle={() => setOpen(open === row.id ? null : row.id)}
+                      />
                       {row.member ? <span class="muted"> · {row.member}</span> : null}
                     </td>
                     <td>{row.message.key ?? <span class="muted">—</span>}</td>
@@ -188,13 +185,9 @@ export function ConsumerGroupView({
                     <td class="wrap bad-text">{row.lastError ?? ''}</td>
                     <td>{time(row.deadAt)}</td>
                   </tr>
-                  {open === row.id ? (
-                    <tr class="detail-row">
-                      <td colSpan={7}>
-                        <AttemptLog messageId={row.message.id} group={name} body={row.message.body} />
-                      </td>
-                    </tr>
-                  ) : null}
+                  <DetailRow open={open === row.id} colSpan={7}>
+                    <AttemptLog messageId={row.message.id} group={name} body={row.message.body} />
+                  </DetailRow>
                 </Fragment>
               ))}
             </tbody>

@@ -1,12 +1,31 @@
 // Overview: headline figures, per-minute charts and per-group health, refreshing every 5 seconds.
 import { get } from '../api';
 import { MinuteChart } from '../components/chart';
-import { Empty, Notice, Section } from '../components/ui';
+import { Empty, Notice, ProducerGroupLink, Section } from '../components/ui';
 import { age, count, percent, time } from '../format';
 import { useLoad } from '../hooks';
 import type { Overview } from '../types';
 
 const REFRESH_MS = 5000;
+
+type SeriesKey = 'committed' | 'delivered' | 'checksFailed' | 'deadLettered';
+
+const CHARTS: { title: string; lines: { label: string; key: SeriesKey; color: string }[] }[] = [
+  {
+    title: 'Messages',
+    lines: [
+      { label: 'committed', key: 'committed', color: '#2563eb' },
+      { label: 'delivered', key: 'delivered', color: '#16a34a' },
+    ],
+  },
+  {
+    title: 'Failures',
+    lines: [
+      { label: 'failed checks', key: 'checksFailed', color: '#d97706' },
+      { label: 'dead-lettered', key: 'deadLettered', color: '#dc2626' },
+    ],
+  },
+];
 
 function Figure({
   label,
@@ -70,24 +89,15 @@ export function OverviewView() {
         />
       </div>
       <div class="charts">
-        <MinuteChart
-          title="Messages"
-          from={series.from}
-          bucketSeconds={series.bucketSeconds}
-          series={[
-            { label: 'committed', values: series.committed, color: '#2563eb' },
-            { label: 'delivered', values: series.delivered, color: '#16a34a' },
-          ]}
-        />
-        <MinuteChart
-          title="Failures"
-          from={series.from}
-          bucketSeconds={series.bucketSeconds}
-          series={[
-            { label: 'failed checks', values: series.checksFailed, color: '#d97706' },
-            { label: 'dead-lettered', values: series.deadLettered, color: '#dc2626' },
-          ]}
-        />
+        {CHARTS.map((chart) => (
+          <MinuteChart
+            key={chart.title}
+            title={chart.title}
+            from={series.from}
+            bucketSeconds={series.bucketSeconds}
+            series={chart.lines.map((line) => ({ ...line, values: series[line.key] }))}
+          />
+        ))}
       </div>
       <Section title="Producer groups">
         {data.producerGroups.length === 0 ? (
@@ -108,9 +118,7 @@ export function OverviewView() {
               {data.producerGroups.map((group) => (
                 <tr key={group.name}>
                   <td>
-                    <a href={`#/transactions?producerGroup=${encodeURIComponent(group.name)}`}>
-                      {group.name}
-                    </a>
+                    <ProducerGroupLink name={group.name} />
                   </td>
                   <td class="num">{count(group.prepared)}</td>
                   <td class={`num ${group.stuck > 0 ? 'bad-text' : ''}`}>{count(group.stuck)}</td>

@@ -1,6 +1,6 @@
 // Producer groups: where check-backs go and how well producers answer them.
 import { get, type Page } from '../api';
-import { Empty, Notice, Section } from '../components/ui';
+import { Empty, Notice, ProducerGroupLink, Section } from '../components/ui';
 import { count, percent, time } from '../format';
 import { useLoad } from '../hooks';
 import type { Overview, ProducerGroup } from '../types';
@@ -58,9 +58,7 @@ export function ProducerGroupsView() {
               return (
                 <tr key={group.name}>
                   <td>
-                    <a href={`#/transactions?producerGroup=${encodeURIComponent(group.name)}`}>
-                      {group.name}
-                    </a>
+                    <ProducerGroupLink name={group.name} />
                   </td>
                   <td class="mono wrap">{group.checkbackUrl}</td>
                   <td class="num">{count(open?.prepared ?? 0)}</td>

@@ -4,8 +4,18 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, post, query, type Page } from '../api';
 import type { ConfirmRequest } from '../components/confirm';
-import { Badge, Empty, LoadMore, Mono, Notice, Section } from '../components/ui';
-import { age, count, plural, shortId, time } from '../format';
+import {
+  Badge,
+  DetailRow,
+  Empty,
+  ExpandButton,
+  LoadMore,
+  Mono,
+  Notice,
+  Section,
+  SelectCell,
+} from '../components/ui';
+import { age, count, plural, time } from '../format';
 import { useLoad, usePages, useSelection } from '../hooks';
 import type { BulkResult, OpenTransaction, StuckSummaryRow } from '../types';
 import { ACTIONS, VERB, type Action } from './transaction-actions';
@@ -249,23 +259,17 @@ export function TransactionsView({
               {rows.map((row) => (
                 <Fragment key={row.id}>
                   <tr class={open === row.id ? 'open' : ''}>
-                    <td class="check">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${row.id}`}
-                        checked={selected.has(row.id)}
-                        onChange={() => toggle(row.id)}
-                      />
-                    </td>
+                    <SelectCell
+                      label={`Select ${row.id}`}
+                      checked={selected.has(row.id)}
+                      onToggle={() => toggle(row.id)}
+                    />
                     <td>
-                      <button
-                        type="button"
-                        class="link mono"
-                        title={row.id}
-                        onClick={() => setOpen(open === row.id ? null : row.id)}
-                      >
-                        {open === row.id ? '▾' : '▸'} {shortId(row.id)}
-                      </button>
+                      <ExpandButton
+                        id={row.id}
+                        open={open === row.id}
+                        onToggle={() => setOpen(open === row.id ? null : row.id)}
+                      />
                     </td>
                     <td>{row.producerGroup}</td>
                     <td>
@@ -295,13 +299,9 @@ export function TransactionsView({
                       {row.messages.length} · {[...new Set(row.messages.map((m) => m.topic))].join(', ')}
                     </td>
                   </tr>
-                  {open === row.id ? (
-                    <tr class="detail-row">
-                      <td colSpan={9}>
-                        <TransactionPanel id={row.id} confirm={confirm} onChanged={refresh} />
-                      </td>
-                    </tr>
-                  ) : null}
+                  <DetailRow open={open === row.id} colSpan={9}>
+                    <TransactionPanel id={row.id} confirm={confirm} onChanged={refresh} />
+                  </DetailRow>
                 </Fragment>
               ))}
             </tbody>
