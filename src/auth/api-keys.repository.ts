@@ -33,11 +33,11 @@ export class ApiKeysRepository {
 
   /** Marks the key revoked; returns its token hash, or null when there was no active key. */
   async revoke(id: string, manager?: EntityManager): Promise<string | null> {
-    const rows = await queryRows<{ token_hash: string }>(
+    const rows = await queryRows<{ tokenHash: string }>(
       manager ?? this.dataSource,
       `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING token_hash`,
       [id],
     );
-    return rows[0]?.token_hash ?? null;
+    return rows[0]?.tokenHash ?? null;
   }
 }

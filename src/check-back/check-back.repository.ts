@@ -5,9 +5,9 @@ import type { CheckResult } from './check-back.client';
 
 export interface ClaimedCheck {
   id: string;
-  producer_group: string;
+  producerGroup: string;
   checks: number;
-  created_at: Date;
+  createdAt: Date;
 }
 
 /** Leases never end before the check's own time-out, so a slow producer is never asked twice at once. */

@@ -92,7 +92,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
   }
 
   private track(claim: ClaimedCheck) {
-    const group = claim.producer_group;
+    const group = claim.producerGroup;
     this.inflightByGroup.set(group, (this.inflightByGroup.get(group) ?? 0) + 1);
     const run = this.check(claim)
       .catch((error: unknown) =>
@@ -110,7 +110,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
 
   private async check(claim: ClaimedCheck): Promise<void> {
     const claimedAt = Date.now();
-    const group = await this.producerGroups.require(claim.producer_group);
+    const group = await this.producerGroups.require(claim.producerGroup);
     const attempt = claim.checks + 1;
     const result = await sendCheck(
       {
@@ -122,7 +122,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
           transactionId: claim.id,
           producerGroup: group.name,
           attempt,
-          createdAt: claim.created_at.toISOString(),
+          createdAt: claim.createdAt.toISOString(),
           messages: await this.messages.summariesOf(claim.id, this.dataSource),
         },
       },

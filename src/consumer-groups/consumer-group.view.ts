@@ -17,27 +17,27 @@ export interface ConsumerGroupView {
 }
 
 export function toConsumerGroupView(row: ConsumerGroupRow): ConsumerGroupView {
-  const members = row.mode === 'broadcasting' ? { urls: row.push_urls } : { url: row.push_urls[0] };
+  const members = row.mode === 'broadcasting' ? { urls: row.pushUrls } : { url: row.pushUrls[0] };
   return {
     name: row.name,
     topic: row.topic,
-    filter: row.filter_tags ? { tags: row.filter_tags } : null,
+    filter: row.filterTags ? { tags: row.filterTags } : null,
     mode: row.mode,
     ordered: row.ordered,
     delivery:
-      row.delivery_type === 'push'
+      row.deliveryType === 'push'
         ? {
             type: 'push',
             ...members,
-            timeoutMs: row.push_timeout_ms as number,
-            maxConcurrency: row.max_concurrency as number,
+            timeoutMs: row.pushTimeoutMs as number,
+            maxConcurrency: row.maxConcurrency as number,
           }
         : { type: 'pull' },
-    maxRetries: row.max_retries,
-    retryBackoffSeconds: row.retry_backoff_seconds,
-    dedupe: row.dedupe_by ? { by: row.dedupe_by, windowSeconds: row.dedupe_window_seconds as number } : null,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    maxRetries: row.maxRetries,
+    retryBackoffSeconds: row.retryBackoffSeconds,
+    dedupe: row.dedupeBy ? { by: row.dedupeBy, windowSeconds: row.dedupeWindowSeconds as number } : null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 

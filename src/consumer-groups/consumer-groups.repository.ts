@@ -8,26 +8,26 @@ import { holdCommitLockAndReadSeq } from './commit-lock';
 export interface ConsumerGroupRow {
   name: string;
   topic: string;
-  filter_tags: string[] | null;
+  filterTags: string[] | null;
   mode: 'clustering' | 'broadcasting';
   ordered: boolean;
-  delivery_type: 'push' | 'pull';
-  push_urls: string[];
-  push_timeout_ms: number | null;
-  max_concurrency: number | null;
-  max_retries: number;
-  retry_backoff_seconds: number[];
-  dedupe_by: 'id' | 'key' | null;
-  dedupe_window_seconds: number | null;
+  deliveryType: 'push' | 'pull';
+  pushUrls: string[];
+  pushTimeoutMs: number | null;
+  maxConcurrency: number | null;
+  maxRetries: number;
+  retryBackoffSeconds: number[];
+  dedupeBy: 'id' | 'key' | null;
+  dedupeWindowSeconds: number | null;
   secret: string;
-  acked_total: string;
-  created_at: Date;
-  updated_at: Date;
+  ackedTotal: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export type ConsumerGroupConfig = Omit<
   ConsumerGroupRow,
-  'name' | 'secret' | 'acked_total' | 'created_at' | 'updated_at'
+  'name' | 'secret' | 'ackedTotal' | 'createdAt' | 'updatedAt'
 >;
 
 export interface DeliveryStats {
@@ -43,7 +43,7 @@ export interface GroupBacklog extends DeliveryStats {
   name: string;
   topic: string;
   mode: ConsumerGroupRow['mode'];
-  delivery: ConsumerGroupRow['delivery_type'];
+  delivery: ConsumerGroupRow['deliveryType'];
 }
 
 const EMPTY_STATS: DeliveryStats = {
@@ -55,20 +55,22 @@ const EMPTY_STATS: DeliveryStats = {
   oldestReadyAgeSeconds: null,
 };
 
-const CONFIG_COLUMNS = [
-  'topic',
-  'filter_tags',
-  'mode',
-  'ordered',
-  'delivery_type',
-  'push_urls',
-  'push_timeout_ms',
-  'max_concurrency',
-  'max_retries',
-  'retry_backoff_seconds',
-  'dedupe_by',
-  'dedupe_window_seconds',
-] as const satisfies readonly (keyof ConsumerGroupConfig)[];
+/** The column of each config field. */
+const CONFIG_COLUMNS: Record<keyof ConsumerGroupConfig, string> = {
+  topic: 'topic',
+  filterTags: 'filter_tags',
+  mode: 'mode',
+  ordered: 'ordered',
+  deliveryType: 'delivery_type',
+  pushUrls: 'push_urls',
+  pushTimeoutMs: 'push_timeout_ms',
+  maxConcurrency: 'max_concurrency',
+  maxRetries: 'max_retries',
+  retryBackoffSeconds: 'retry_backoff_seconds',
+  dedupeBy: 'dedupe_by',
+  dedupeWindowSeconds: 'dedupe_window_seconds',
+};
+const CONFIG_FIELDS = Object.keys(CONFIG_COLUMNS) as (keyof ConsumerGroupConfig)[];
 
 @Injectable()
 export class ConsumerGroupsRepository {
@@ -86,14 +88,16 @@ export class ConsumerGroupsRepository {
   ): Promise<{ group: ConsumerGroupRow; created: boolean } | null> {
     return this.dataSource.transaction(async (manager) => {
       const startSeq = await holdCommitLockAndReadSeq(manager);
-      const values = CONFIG_COLUMNS.map((column) => config[column]);
-      const placeholders = CONFIG_COLUMNS.map((_, i) => `$${i + 4}`).join(', ');
-      const updates = CONFIG_COLUMNS.filter((c) => c !== 'topic' && c !== 'mode')
+      const columns = CONFIG_FIELDS.map((field) => CONFIG_COLUMNS[field]);
+      const values = CONFIG_FIELDS.map((field) => config[field]);
+      const placeholders = columns.map((_, i) => `$${i + 4}`).join(', ');
+      const updates = columns
+        .filter((column) => column !== 'topic' && column !== 'mode')
         .map((column) => `${column} = EXCLUDED.${column}`)
         .join(', ');
       const [row] = await queryRows<ConsumerGroupRow & { created: boolean }>(
         manager,
-        `INSERT INTO consumer_groups (name, secret, start_seq, ${CONFIG_COLUMNS.join(', ')})
+        `INSERT INTO consumer_groups (name, secret, start_seq, ${columns.join(', ')})
          VALUES ($1, $2, $3, ${placeholders})
          ON CONFLICT (name) DO UPDATE SET ${updates}, updated_at = now()
            WHERE consumer_groups.topic = EXCLUDED.topic AND consumer_groups.mode = EXCLUDED.mode
@@ -146,7 +150,7 @@ export class ConsumerGroupsRepository {
       name: row.name as string,
       topic: row.topic as string,
       mode: row.mode as ConsumerGroupRow['mode'],
-      delivery: row.delivery_type as ConsumerGroupRow['delivery_type'],
+      delivery: row.deliveryType as ConsumerGroupRow['deliveryType'],
       ready: Number(row.ready ?? 0),
       inflight: Number(row.inflight ?? 0),
       retrying: Number(row.retrying ?? 0),

@@ -30,7 +30,7 @@ export class ConsumerGroupsService {
     const config = toConfig(dto);
     await this.outbound.assertConfigurable(
       dto.mode === 'broadcasting' ? 'delivery.urls' : 'delivery.url',
-      config.push_urls,
+      config.pushUrls,
     );
     await this.topics.assertExist([dto.topic]);
     const result = await this.groups.upsert(name, config, generateWebhookSecret());
@@ -42,7 +42,7 @@ export class ConsumerGroupsService {
     const view = withStats(
       toConsumerGroupView(result.group),
       await this.groups.stats(name),
-      result.group.acked_total,
+      result.group.ackedTotal,
     );
     return {
       resource: result.created ? { ...view, secret: result.group.secret } : view,
@@ -54,7 +54,7 @@ export class ConsumerGroupsService {
   async get(principal: Principal, name: string) {
     principal.assertReadConsumerGroup(name);
     const group = await this.require(name);
-    return withStats(toConsumerGroupView(group), await this.groups.stats(name), group.acked_total);
+    return withStats(toConsumerGroupView(group), await this.groups.stats(name), group.ackedTotal);
   }
 
   async list(query: PageQuery): Promise<Page<ConsumerGroupView>> {
@@ -115,18 +115,18 @@ function toConfig(dto: PutConsumerGroupDto): ConsumerGroupConfig {
   const dedupe = dto.dedupe ?? CONSUMER_GROUP_DEFAULTS.dedupe;
   return {
     topic: dto.topic,
-    filter_tags: dto.filter?.tags ?? null,
+    filterTags: dto.filter?.tags ?? null,
     mode,
     ordered: dto.ordered ?? CONSUMER_GROUP_DEFAULTS.ordered,
-    delivery_type: delivery.type,
-    push_urls: urls,
-    push_timeout_ms:
+    deliveryType: delivery.type,
+    pushUrls: urls,
+    pushTimeoutMs:
       delivery.type === 'push' ? (delivery.timeoutMs ?? CONSUMER_GROUP_DEFAULTS.pushTimeoutMs) : null,
-    max_concurrency:
+    maxConcurrency:
       delivery.type === 'push' ? (delivery.maxConcurrency ?? CONSUMER_GROUP_DEFAULTS.maxConcurrency) : null,
-    max_retries: dto.maxRetries ?? CONSUMER_GROUP_DEFAULTS.maxRetries,
-    retry_backoff_seconds: dto.retryBackoffSeconds ?? CONSUMER_GROUP_DEFAULTS.retryBackoffSeconds,
-    dedupe_by: dedupe.by,
-    dedupe_window_seconds: dedupe.windowSeconds ?? CONSUMER_GROUP_DEFAULTS.dedupe.windowSeconds,
+    maxRetries: dto.maxRetries ?? CONSUMER_GROUP_DEFAULTS.maxRetries,
+    retryBackoffSeconds: dto.retryBackoffSeconds ?? CONSUMER_GROUP_DEFAULTS.retryBackoffSeconds,
+    dedupeBy: dedupe.by,
+    dedupeWindowSeconds: dedupe.windowSeconds ?? CONSUMER_GROUP_DEFAULTS.dedupe.windowSeconds,
   };
 }

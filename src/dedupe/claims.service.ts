@@ -29,7 +29,7 @@ export class ClaimsService {
   async complete(principal: Principal, group: string, key: string, token: string) {
     const config = await this.requireGroup(principal, group);
     checkKey(key);
-    const window = config.dedupe_window_seconds ?? CONSUMER_GROUP_DEFAULTS.dedupe.windowSeconds;
+    const window = config.dedupeWindowSeconds ?? CONSUMER_GROUP_DEFAULTS.dedupe.windowSeconds;
     if (!(await this.store.complete(group, key, token, window))) throw notHeld(key);
     return { key, state: 'done' as const, rememberedForSeconds: window };
   }

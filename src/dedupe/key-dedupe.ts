@@ -7,11 +7,11 @@ import { DedupeStore } from './dedupe-store';
 import { CONSUMER_GROUP_DEFAULTS } from '../consumer-groups/consumer-group.defaults';
 
 export interface DedupeSubject {
-  message_id: string;
-  consumer_group: string;
+  messageId: string;
+  consumerGroup: string;
   key: string | null;
-  dedupe_by: 'id' | 'key' | null;
-  dedupe_window_seconds: number | null;
+  dedupeBy: 'id' | 'key' | null;
+  dedupeWindowSeconds: number | null;
 }
 
 @Injectable()
@@ -22,13 +22,13 @@ export class KeyDedupe {
 
   /** False only for a later message with a key already delivered to the group in the window. */
   async isFirst(delivery: DedupeSubject): Promise<boolean> {
-    if (delivery.dedupe_by !== 'key' || delivery.key === null) return true;
+    if (delivery.dedupeBy !== 'key' || delivery.key === null) return true;
     try {
       return await this.store.isFirstWithKey(
-        delivery.consumer_group,
+        delivery.consumerGroup,
         delivery.key,
-        delivery.message_id,
-        delivery.dedupe_window_seconds ?? CONSUMER_GROUP_DEFAULTS.dedupe.windowSeconds,
+        delivery.messageId,
+        delivery.dedupeWindowSeconds ?? CONSUMER_GROUP_DEFAULTS.dedupe.windowSeconds,
       );
     } catch (error) {
       // At-least-once wins over dedupe: without Redis the message is delivered.

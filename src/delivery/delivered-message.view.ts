@@ -1,24 +1,24 @@
 /** A message as consumers see it (pull receive, dead letters); push sends the same fields. */
 export interface DeliveredMessageRow {
-  message_id: string;
+  messageId: string;
   topic: string;
   key: string | null;
   tag: string | null;
   headers: Record<string, string>;
   body: unknown;
-  sharding_key: string | null;
-  published_at: Date;
+  shardingKey: string | null;
+  publishedAt: Date;
 }
 
 export const toDeliveredMessage = (row: DeliveredMessageRow) => ({
-  id: row.message_id,
+  id: row.messageId,
   topic: row.topic,
   key: row.key,
   tag: row.tag,
   headers: row.headers,
   body: row.body,
-  shardingKey: row.sharding_key,
-  publishedAt: row.published_at.toISOString(),
+  shardingKey: row.shardingKey,
+  publishedAt: row.publishedAt.toISOString(),
 });
 
 /** The message columns, selected from `messages m`, that DeliveredMessageRow needs. */

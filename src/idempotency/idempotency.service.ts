@@ -57,12 +57,12 @@ export class IdempotencyService {
   }
 
   private async replay<T>(manager: EntityManager, scope: string, key: string, requestHash: string) {
-    const [stored] = await queryRows<{ request_hash: string; response: T }>(
+    const [stored] = await queryRows<{ requestHash: string; response: T }>(
       manager,
       `SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [scope, key],
     );
-    if (stored.request_hash !== requestHash) {
+    if (stored.requestHash !== requestHash) {
       throw new ApiError(
         ErrorCode.IdempotencyKeyReused,
         'Idempotency-Key was already used with a different request body',

@@ -8,19 +8,19 @@ import type { MessageRow } from './messages.repository';
 export interface TraceRow {
   at: Date;
   type: string;
-  consumer_group: string | null;
+  consumerGroup: string | null;
   attempt: number | null;
   detail: Record<string, unknown> | null;
 }
 
 export interface DeliveryStatusRow {
-  consumer_group: string;
+  consumerGroup: string;
   member: string;
   state: string;
   attempts: number;
-  last_error: string | null;
-  acked_at: Date | null;
-  dead_at: Date | null;
+  lastError: string | null;
+  ackedAt: Date | null;
+  deadAt: Date | null;
 }
 
 export interface MessageFilter {
@@ -98,7 +98,7 @@ export class MessageQueryRepository {
 
   /** Newest first, keyset on (created_at, id); `before` is the last row of the previous page. */
   list(filter: MessageFilter, limit: number, before?: TimeIdKey) {
-    return queryRows<MessageRow & { created_at_key: string }>(
+    return queryRows<MessageRow & { createdAtKey: string }>(
       this.dataSource,
       `SELECT id, topic, transaction_id, state, key, tag, headers, sharding_key, delay_ms, created_at,
               published_at, commit_seq, created_at::text AS created_at_key

@@ -25,7 +25,7 @@ export class MessageQueryService {
   async list(query: MessageListQuery) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.query.list(query, limit + 1, decodeTimeIdCursor(query.cursor));
-    return toPage(rows, limit, (row) => [row.created_at_key, row.id], toMessageSummary);
+    return toPage(rows, limit, (row) => [row.createdAtKey, row.id], toMessageSummary);
   }
 }
 
@@ -36,31 +36,31 @@ function toMessageSummary(row: MessageRow) {
     id: row.id,
     topic: row.topic,
     state: row.state,
-    transactionId: row.transaction_id,
+    transactionId: row.transactionId,
     key: row.key,
     tag: row.tag,
     headers: row.headers,
-    shardingKey: row.sharding_key,
-    delayMs: row.delay_ms,
-    createdAt: row.created_at.toISOString(),
-    publishedAt: iso(row.published_at),
+    shardingKey: row.shardingKey,
+    delayMs: row.delayMs,
+    createdAt: row.createdAt.toISOString(),
+    publishedAt: iso(row.publishedAt),
   };
 }
 
 const toDeliveryStatus = (row: DeliveryStatusRow) => ({
-  consumerGroup: row.consumer_group,
+  consumerGroup: row.consumerGroup,
   ...(row.member ? { member: row.member } : {}),
   state: row.state,
   attempts: row.attempts,
-  lastError: row.last_error,
-  ackedAt: iso(row.acked_at),
-  deadAt: iso(row.dead_at),
+  lastError: row.lastError,
+  ackedAt: iso(row.ackedAt),
+  deadAt: iso(row.deadAt),
 });
 
 const toTraceEvent = (row: TraceRow) => ({
   at: row.at.toISOString(),
   type: row.type,
-  ...(row.consumer_group ? { consumerGroup: row.consumer_group } : {}),
+  ...(row.consumerGroup ? { consumerGroup: row.consumerGroup } : {}),
   ...(row.attempt !== null ? { attempt: row.attempt } : {}),
   ...(row.detail ?? {}),
 });

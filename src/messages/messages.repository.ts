@@ -7,17 +7,17 @@ import type { NewMessage } from './message.dto';
 export interface MessageRow {
   id: string;
   topic: string;
-  transaction_id: string | null;
+  transactionId: string | null;
   state: 'PREPARED' | 'COMMITTED' | 'ROLLED_BACK';
   body: unknown;
   key: string | null;
   tag: string | null;
   headers: Record<string, string>;
-  sharding_key: string | null;
-  delay_ms: number;
-  created_at: Date;
-  published_at: Date | null;
-  commit_seq: string | null;
+  shardingKey: string | null;
+  delayMs: number;
+  createdAt: Date;
+  publishedAt: Date | null;
+  commitSeq: string | null;
 }
 
 /**
@@ -30,7 +30,7 @@ export class MessagesRepository {
   async insert(messages: NewMessage[], transactionId: string | null, manager: EntityManager): Promise<Date> {
     const committed = transactionId === null;
     if (committed) await holdCommitLockShared(manager);
-    const rows = await queryPrepared<{ published_at: Date | null }>(
+    const rows = await queryPrepared<{ publishedAt: Date | null }>(
       manager,
       'txmsg_messages_insert',
       `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
@@ -55,7 +55,7 @@ export class MessagesRepository {
         committed,
       ],
     );
-    return rows[0].published_at ?? new Date();
+    return rows[0].publishedAt ?? new Date();
   }
 
   /** Publishes a transaction's messages: COMMITTED, published now, commit sequence in id order. */

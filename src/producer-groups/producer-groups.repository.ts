@@ -102,7 +102,7 @@ export class ProducerGroupsRepository {
     const [lastError] = await queryRows<{
       at: Date;
       attempt: number;
-      http_status: number | null;
+      httpStatus: number | null;
       error: string | null;
     }>(
       this.dataSource,
@@ -122,7 +122,7 @@ export class ProducerGroupsRepository {
         ? {
             at: lastError.at.toISOString(),
             attempt: lastError.attempt,
-            httpStatus: lastError.http_status,
+            httpStatus: lastError.httpStatus,
             error: lastError.error,
           }
         : null,

@@ -38,8 +38,8 @@ export class TopicsRepository {
     const topic = Object.assign(new Topic(), {
       name: row.name,
       description: row.description,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
     });
     return { topic, created: row.created };
   }
@@ -77,9 +77,9 @@ export class TopicsRepository {
       messages: {
         prepared: Number(row.prepared),
         committed: Number(row.committed),
-        rolledBack: Number(row.rolled_back),
+        rolledBack: Number(row.rolledBack),
       },
-      consumerGroups: Number(row.consumer_groups),
+      consumerGroups: Number(row.consumerGroups),
     };
   }
 

@@ -6,12 +6,12 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 export const toTransactionSummary = (tx: TransactionRow, messageIds: string[]) => ({
   id: tx.id,
   state: tx.state,
-  producerGroup: tx.producer_group,
+  producerGroup: tx.producerGroup,
   messageIds,
-  createdAt: tx.created_at.toISOString(),
-  nextCheckAt: iso(tx.next_check_at),
-  resolvedAt: iso(tx.resolved_at),
-  resolvedBy: tx.resolved_by,
+  createdAt: tx.createdAt.toISOString(),
+  nextCheckAt: iso(tx.nextCheckAt),
+  resolvedAt: iso(tx.resolvedAt),
+  resolvedBy: tx.resolvedBy,
 });
 
 export const toTransactionDetail = (
@@ -31,17 +31,17 @@ export const toTransactionDetail = (
     key: m.key,
     tag: m.tag,
     headers: m.headers,
-    shardingKey: m.sharding_key,
-    delayMs: m.delay_ms,
+    shardingKey: m.shardingKey,
+    delayMs: m.delayMs,
     body: m.body,
-    publishedAt: iso(m.published_at),
+    publishedAt: iso(m.publishedAt),
   })),
   checkHistory: history.map((h) => ({
     at: h.at.toISOString(),
     attempt: h.attempt,
     outcome: h.outcome,
-    ...(h.http_status !== null && { httpStatus: h.http_status }),
-    latencyMs: h.latency_ms,
+    ...(h.httpStatus !== null && { httpStatus: h.httpStatus }),
+    latencyMs: h.latencyMs,
     ...(h.error !== null && { error: h.error }),
   })),
 });

@@ -5,23 +5,23 @@ import type { TransactionState } from './transaction-state';
 
 export interface TransactionRow {
   id: string;
-  producer_group: string;
+  producerGroup: string;
   state: TransactionState;
   checks: number;
-  next_check_at: Date | null;
-  check_lease_until: Date | null;
-  check_lease_owner: string | null;
-  created_at: Date;
-  resolved_at: Date | null;
-  resolved_by: string | null;
+  nextCheckAt: Date | null;
+  checkLeaseUntil: Date | null;
+  checkLeaseOwner: string | null;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
 }
 
 export interface CheckAttemptRow {
   at: Date;
   attempt: number;
   outcome: 'COMMIT' | 'ROLLBACK' | 'UNKNOWN' | 'ERROR';
-  http_status: number | null;
-  latency_ms: number;
+  httpStatus: number | null;
+  latencyMs: number;
   error: string | null;
 }
 

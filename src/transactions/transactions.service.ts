@@ -54,7 +54,7 @@ export class TransactionsService {
   async decide(principal: Principal, id: string, verdict: Verdict) {
     return this.dataSource.transaction(async (manager) => {
       const tx = await this.lock(manager, id);
-      principal.assertProducerGroup(tx.producer_group);
+      principal.assertProducerGroup(tx.producerGroup);
       return this.applyVerdict(manager, tx, verdict, 'producer');
     });
   }
@@ -93,7 +93,7 @@ export class TransactionsService {
     const manager = this.dataSource.manager;
     const tx = await this.transactions.find(id, false, manager);
     if (!tx) throw ApiError.notFound(`transaction ${id}`);
-    principal.assertReadProducerGroup(tx.producer_group);
+    principal.assertReadProducerGroup(tx.producerGroup);
     const [messages, history] = await Promise.all([
       this.messages.findByTransaction(id, manager),
       this.transactions.checkHistory(id, manager),

@@ -6,8 +6,8 @@ const from = seriesStart(now);
 const minute = (offset: number) => new Date(from.getTime() + offset * 60_000);
 const sample = (offset: number | null, commitSeq: number, ackedTotal = 0): ActivitySampleRow => ({
   minute: offset === null ? null : minute(offset),
-  commit_seq: String(commitSeq),
-  acked_total: String(ackedTotal),
+  commitSeq: String(commitSeq),
+  ackedTotal: String(ackedTotal),
 });
 
 describe(seriesStart.name, () => {
@@ -33,7 +33,7 @@ describe(incrementsPerMinute.name, () => {
     const counts = incrementsPerMinute(
       from,
       [sample(-3, 100), sample(0, 110), sample(1, 115), sample(58, 200), sample(59, 205), sample(null, 207)],
-      'commit_seq',
+      'commitSeq',
     );
     expect(counts[0]).toBe(10);
     expect(counts[1]).toBe(5);
@@ -46,7 +46,7 @@ describe(incrementsPerMinute.name, () => {
     const counts = incrementsPerMinute(
       from,
       [sample(10, 50, 9), sample(11, 60, 4), sample(null, 61, 6)],
-      'acked_total',
+      'ackedTotal',
     );
     expect(counts[10]).toBe(0);
     expect(counts[11]).toBe(0); // 9 → 4: a group with acks was deleted
@@ -54,6 +54,6 @@ describe(incrementsPerMinute.name, () => {
   });
 
   it('reads the live value alone when nothing was sampled yet', () => {
-    expect(incrementsPerMinute(from, [sample(null, 42)], 'commit_seq').reduce((a, b) => a + b)).toBe(0);
+    expect(incrementsPerMinute(from, [sample(null, 42)], 'commitSeq').reduce((a, b) => a + b)).toBe(0);
   });
 });

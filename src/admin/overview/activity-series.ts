@@ -29,7 +29,7 @@ export function countsPerMinute(from: Date, rows: MinuteCountRow[]): number[] {
 export function incrementsPerMinute(
   from: Date,
   samples: ActivitySampleRow[],
-  field: 'commit_seq' | 'acked_total',
+  field: 'commitSeq' | 'ackedTotal',
 ): number[] {
   const counts = new Array<number>(BUCKETS).fill(0);
   const live = samples.find((sample) => sample.minute === null);

@@ -5,7 +5,7 @@ import { queryRows } from '../../infra/database/sql';
 import { OVERVIEW_SQL } from './overview.sql';
 
 export interface OpenTransactionsRow {
-  producer_group: string;
+  producerGroup: string;
   state: 'PREPARED' | 'STUCK';
   n: number;
   oldest: Date;
@@ -15,16 +15,16 @@ export interface ProducerGroupHealthRow {
   name: string;
   checks: number;
   failed: number;
-  error_at: Date | null;
+  errorAt: Date | null;
   error: string | null;
-  http_status: number | null;
+  httpStatus: number | null;
 }
 
 /** `minute` is null for the live values read now. */
 export interface ActivitySampleRow {
   minute: Date | null;
-  commit_seq: string;
-  acked_total: string;
+  commitSeq: string;
+  ackedTotal: string;
 }
 
 export interface MinuteCountRow {

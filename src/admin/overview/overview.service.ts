@@ -36,8 +36,8 @@ export class OverviewService {
     const series = {
       bucketSeconds: BUCKET_SECONDS,
       from: from.toISOString(),
-      committed: incrementsPerMinute(from, samples, 'commit_seq'),
-      delivered: incrementsPerMinute(from, samples, 'acked_total'),
+      committed: incrementsPerMinute(from, samples, 'commitSeq'),
+      delivered: incrementsPerMinute(from, samples, 'ackedTotal'),
       checksFailed: countsPerMinute(from, checksFailed),
       deadLettered: countsPerMinute(from, deadLettered),
     };
@@ -68,7 +68,7 @@ export class OverviewService {
 
 function toProducerGroupSummary(row: ProducerGroupHealthRow, open: OpenTransactionsRow[]) {
   const count = (state: OpenTransactionsRow['state']) =>
-    open.find((o) => o.producer_group === row.name && o.state === state)?.n ?? 0;
+    open.find((o) => o.producerGroup === row.name && o.state === state)?.n ?? 0;
   return {
     name: row.name,
     prepared: count('PREPARED'),
@@ -78,8 +78,8 @@ function toProducerGroupSummary(row: ProducerGroupHealthRow, open: OpenTransacti
       failed1h: row.failed,
       successRate: row.checks > 0 ? (row.checks - row.failed) / row.checks : null,
     },
-    lastError: row.error_at
-      ? { at: row.error_at.toISOString(), error: row.error, httpStatus: row.http_status }
+    lastError: row.errorAt
+      ? { at: row.errorAt.toISOString(), error: row.error, httpStatus: row.httpStatus }
       : null,
   };
 }

@@ -6,18 +6,18 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 export function toAdminTransaction(row: AdminTransactionRow, now = new Date()) {
   return {
     id: row.id,
-    producerGroup: row.producer_group,
+    producerGroup: row.producerGroup,
     state: row.state,
-    createdAt: row.created_at.toISOString(),
-    ageSeconds: Math.max(0, Math.floor((now.getTime() - row.created_at.getTime()) / 1000)),
+    createdAt: row.createdAt.toISOString(),
+    ageSeconds: Math.max(0, Math.floor((now.getTime() - row.createdAt.getTime()) / 1000)),
     checks: row.checks,
-    nextCheckAt: iso(row.next_check_at),
-    lastCheck: row.last_at
+    nextCheckAt: iso(row.nextCheckAt),
+    lastCheck: row.lastAt
       ? {
-          at: row.last_at.toISOString(),
-          outcome: row.last_outcome,
-          ...(row.last_http_status !== null && { httpStatus: row.last_http_status }),
-          ...(row.last_error !== null && { error: row.last_error }),
+          at: row.lastAt.toISOString(),
+          outcome: row.lastOutcome,
+          ...(row.lastHttpStatus !== null && { httpStatus: row.lastHttpStatus }),
+          ...(row.lastError !== null && { error: row.lastError }),
         }
       : null,
     messages: row.messages,
@@ -25,19 +25,19 @@ export function toAdminTransaction(row: AdminTransactionRow, now = new Date()) {
 }
 
 export const toStuckSummary = (row: StuckSummaryRow) => ({
-  producerGroup: row.producer_group,
+  producerGroup: row.producerGroup,
   state: row.state,
-  lastError: row.last_error,
+  lastError: row.lastError,
   count: row.count,
-  oldestAt: row.oldest_at.toISOString(),
-  newestAt: row.newest_at.toISOString(),
-  lastCheckAt: iso(row.last_check_at),
+  oldestAt: row.oldestAt.toISOString(),
+  newestAt: row.newestAt.toISOString(),
+  lastCheckAt: iso(row.lastCheckAt),
 });
 
 /** After a recheck: the transaction as it is now, and whether the check was sent and recorded in time. */
 export const toRecheckResult = (row: AdminTransactionRow, checked: boolean) => ({
   ...toAdminTransaction(row),
-  resolvedAt: iso(row.resolved_at),
-  resolvedBy: row.resolved_by,
+  resolvedAt: iso(row.resolvedAt),
+  resolvedBy: row.resolvedBy,
   checked,
 });

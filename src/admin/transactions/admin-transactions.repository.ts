@@ -13,29 +13,29 @@ export interface OpenTransactionFilter {
 
 export interface AdminTransactionRow {
   id: string;
-  producer_group: string;
+  producerGroup: string;
   state: string;
-  created_at: Date;
-  created_at_key: string;
+  createdAt: Date;
+  createdAtKey: string;
   checks: number;
-  next_check_at: Date | null;
-  resolved_at: Date | null;
-  resolved_by: string | null;
-  last_at: Date | null;
-  last_outcome: string | null;
-  last_http_status: number | null;
-  last_error: string | null;
+  nextCheckAt: Date | null;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  lastAt: Date | null;
+  lastOutcome: string | null;
+  lastHttpStatus: number | null;
+  lastError: string | null;
   messages: { id: string; topic: string; key: string | null; tag: string | null }[];
 }
 
 export interface StuckSummaryRow {
-  producer_group: string;
+  producerGroup: string;
   state: OpenState;
-  last_error: string | null;
+  lastError: string | null;
   count: number;
-  oldest_at: Date;
-  newest_at: Date;
-  last_check_at: Date | null;
+  oldestAt: Date;
+  newestAt: Date;
+  lastCheckAt: Date | null;
 }
 
 /** A transaction with its last check and its messages' summaries. */

@@ -43,7 +43,7 @@ export class AdminTransactionsService {
     return toPage(
       rows,
       limit,
-      (row) => [row.created_at_key, row.id],
+      (row) => [row.createdAtKey, row.id],
       (row) => toAdminTransaction(row, now),
     );
   }
@@ -64,7 +64,7 @@ export class AdminTransactionsService {
    */
   async recheck(id: string) {
     const before = await this.requireOpen(id);
-    const group = await this.producerGroups.require(before.producer_group);
+    const group = await this.producerGroups.require(before.producerGroup);
     if ((await this.scheduler.requestChecks([id])).length === 0) {
       await this.requireOpen(id); // resolved meanwhile: 409
     }

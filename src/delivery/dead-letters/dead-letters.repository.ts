@@ -9,8 +9,8 @@ export interface DeadLetterRow extends DeliveredMessageRow {
   id: string;
   member: string;
   attempts: number;
-  last_error: string | null;
-  dead_at: Date;
+  lastError: string | null;
+  deadAt: Date;
 }
 
 @Injectable()

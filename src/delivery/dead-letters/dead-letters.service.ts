@@ -39,6 +39,6 @@ const toDeadLetter = (row: DeadLetterRow) => ({
   ...(row.member ? { member: row.member } : {}),
   message: toDeliveredMessage(row),
   attempts: row.attempts,
-  lastError: row.last_error,
-  deadAt: row.dead_at.toISOString(),
+  lastError: row.lastError,
+  deadAt: row.deadAt.toISOString(),
 });

@@ -8,11 +8,11 @@ import { EXPIRE_LEASES_SQL } from './deliveries.sql';
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
 export interface QueuedDelivery {
   id: string;
-  consumer_group: string;
-  delivery_type: 'push' | 'pull';
+  consumerGroup: string;
+  deliveryType: 'push' | 'pull';
   /** The attempt the queued job will make. */
   attempt: number;
-  delay_ms: number;
+  delayMs: number;
 }
 
 /**

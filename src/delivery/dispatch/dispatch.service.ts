@@ -28,7 +28,7 @@ export class DispatchService {
   /** Queues push deliveries and wakes pull receivers; never throws (Postgres already has them). */
   async handOver(queued: QueuedDelivery[]): Promise<void> {
     if (queued.length === 0) return;
-    const pullGroups = queued.filter((d) => d.delivery_type === 'pull').map((d) => d.consumer_group);
+    const pullGroups = queued.filter((d) => d.deliveryType === 'pull').map((d) => d.consumerGroup);
     try {
       await Promise.all([this.pushQueue.enqueue(queued), this.notifier.notify(pullGroups)]);
     } catch (error) {

@@ -53,8 +53,8 @@ export class PushQueue implements OnApplicationShutdown {
   async enqueue(deliveries: QueuedDelivery[]): Promise<void> {
     const byGroupAndDelay = new Map<string, QueuedDelivery[]>();
     for (const delivery of deliveries) {
-      if (delivery.delivery_type !== 'push') continue;
-      const key = `${delivery.consumer_group}\n${delivery.delay_ms}`;
+      if (delivery.deliveryType !== 'push') continue;
+      const key = `${delivery.consumerGroup}\n${delivery.delayMs}`;
       const list = byGroupAndDelay.get(key);
       if (list) list.push(delivery);
       else byGroupAndDelay.set(key, [delivery]);
@@ -65,10 +65,10 @@ export class PushQueue implements OnApplicationShutdown {
       batches.map((batch) => ({
         name: PushJobName.Deliver,
         data: {
-          group: batch[0].consumer_group,
+          group: batch[0].consumerGroup,
           attempts: batch.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attempt })),
         },
-        opts: { jobId: pushJobId(batch[0].id, batch[0].attempt), delay: batch[0].delay_ms },
+        opts: { jobId: pushJobId(batch[0].id, batch[0].attempt), delay: batch[0].delayMs },
       })),
     );
   }

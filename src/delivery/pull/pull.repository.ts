@@ -14,8 +14,8 @@ export interface ReceivedRow extends DeliveredMessageRow {
 export interface HeldDelivery {
   id: string;
   attempts: number;
-  max_retries: number;
-  retry_backoff_seconds: number[];
+  maxRetries: number;
+  retryBackoffSeconds: number[];
 }
 
 @Injectable()

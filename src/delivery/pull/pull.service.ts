@@ -67,10 +67,10 @@ export class PullService {
 
   /** Dedupe by key: later messages with a key already delivered in the window are acked unseen. */
   private async withoutDuplicateKeys(group: ConsumerGroupRow, rows: ReceivedRow[]): Promise<ReceivedRow[]> {
-    if (group.dedupe_by !== 'key') return rows;
+    if (group.dedupeBy !== 'key') return rows;
     const duplicates: string[] = [];
     for (const row of rows) {
-      const first = await this.keyDedupe.isFirst({ ...row, consumer_group: group.name, ...dedupeOf(group) });
+      const first = await this.keyDedupe.isFirst({ ...row, consumerGroup: group.name, ...dedupeOf(group) });
       if (!first) duplicates.push(row.receipt);
     }
     if (duplicates.length === 0) return rows;
@@ -97,8 +97,8 @@ export class PullService {
       if (!held) throw expiredReceipt();
       const next = afterFailure(
         held.attempts,
-        held.max_retries,
-        held.retry_backoff_seconds,
+        held.maxRetries,
+        held.retryBackoffSeconds,
         dto.retryAfterSeconds ?? null,
       );
       await this.pull.release(manager, held, next);
@@ -120,7 +120,7 @@ export class PullService {
   private async pullGroup(principal: Principal, name: string): Promise<ConsumerGroupRow> {
     principal.assertConsumerGroup(name);
     const group = await this.groups.require(name);
-    if (group.delivery_type !== 'pull') {
+    if (group.deliveryType !== 'pull') {
       throw ApiError.conflict(
         `consumer group '${name}' is a push group; its messages are pushed to its urls`,
       );
@@ -136,7 +136,7 @@ export class PullService {
         { field: 'consumerId', message: 'is required for broadcasting groups' },
       ]);
     }
-    const key = `${group.name}\n${group.created_at.getTime()}\n${consumerId}`;
+    const key = `${group.name}\n${group.createdAt.getTime()}\n${consumerId}`;
     if (!this.knownMembers.has(key)) {
       await this.groups.registerMember(group.name, consumerId);
       this.knownMembers.add(key);
@@ -151,6 +151,6 @@ const expiredReceipt = () =>
   );
 
 const dedupeOf = (group: ConsumerGroupRow) => ({
-  dedupe_by: group.dedupe_by,
-  dedupe_window_seconds: group.dedupe_window_seconds,
+  dedupeBy: group.dedupeBy,
+  dedupeWindowSeconds: group.dedupeWindowSeconds,
 });

@@ -57,14 +57,14 @@ export class PushDeliveryService {
       const delivery = await this.claims.add(attempt);
       if (!delivery) return;
       const startedAt = new Date();
-      const remember = (outcome: PushOutcome) => this.remember(outcome, startedAt, delivery.push_timeout_ms);
+      const remember = (outcome: PushOutcome) => this.remember(outcome, startedAt, delivery.pushTimeoutMs);
       if (!(await this.keyDedupe.isFirst(delivery))) {
         await remember(skipped(delivery, startedAt, 'deduplicated', null));
         deliveryAttemptsTotal.inc({ consumer_group: group, outcome: 'deduplicated' });
         return;
       }
-      const url = delivery.mode === 'broadcasting' ? delivery.member : delivery.push_urls[0];
-      if (!delivery.push_urls.includes(url)) {
+      const url = delivery.mode === 'broadcasting' ? delivery.member : delivery.pushUrls[0];
+      if (!delivery.pushUrls.includes(url)) {
         // A broadcast member removed from the group's urls since: nobody to deliver to.
         await remember(skipped(delivery, startedAt, 'failed', `${url} is no longer among the group's urls`));
         return;
@@ -118,15 +118,15 @@ export class PushDeliveryService {
       if (row.state === 'retrying') {
         next.push({
           id: row.id,
-          consumer_group: row.consumer_group,
-          delivery_type: 'push',
+          consumerGroup: row.consumerGroup,
+          deliveryType: 'push',
           attempt: outcome.attempt + 1,
-          delay_ms: Math.round(outcome.delaySeconds * 1000),
+          delayMs: Math.round(outcome.delaySeconds * 1000),
         });
-      } else if (outcome.ordered && row.sharding_key !== null) {
-        freedKeys.push({ group: row.consumer_group, member: row.member, shardingKey: row.sharding_key });
+      } else if (outcome.ordered && row.shardingKey !== null) {
+        freedKeys.push({ group: row.consumerGroup, member: row.member, shardingKey: row.shardingKey });
       }
-      if (row.state === 'dead') deadLettersTotal.inc({ consumer_group: row.consumer_group });
+      if (row.state === 'dead') deadLettersTotal.inc({ consumer_group: row.consumerGroup });
     }
     try {
       if (freedKeys.length > 0) next.push(...(await this.deliveries.nextOfKeys(freedKeys)));
@@ -153,8 +153,8 @@ function toOutcome(delivery: ClaimedPush, startedAt: Date, result: PushResult): 
     ? { state: 'acked' as const, delaySeconds: 0 }
     : afterFailure(
         delivery.attempts,
-        delivery.max_retries,
-        delivery.retry_backoff_seconds,
+        delivery.maxRetries,
+        delivery.retryBackoffSeconds,
         result.retryAfterSeconds,
       );
   return {

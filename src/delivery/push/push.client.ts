@@ -19,13 +19,13 @@ const EXCERPT_CHARS = 512;
 
 export function pushPayload(delivery: ClaimedPush): string {
   const envelope = JSON.stringify({
-    id: delivery.message_id,
+    id: delivery.messageId,
     topic: delivery.topic,
     key: delivery.key,
     tag: delivery.tag,
     headers: delivery.headers,
-    shardingKey: delivery.sharding_key,
-    publishedAt: delivery.published_at.toISOString(),
+    shardingKey: delivery.shardingKey,
+    publishedAt: delivery.publishedAt.toISOString(),
     attempt: delivery.attempts,
   });
   // The body goes out byte for byte as the producer sent it (stored as json, not re-encoded).
@@ -39,12 +39,12 @@ export async function sendPush(
 ): Promise<PushResult> {
   const payload = pushPayload(delivery);
   const headers = {
-    ...signWebhook([delivery.secret], delivery.message_id, payload),
+    ...signWebhook([delivery.secret], delivery.messageId, payload),
     'txmsg-attempt': String(delivery.attempts),
     'txmsg-topic': delivery.topic,
-    'txmsg-consumer-group': delivery.consumer_group,
+    'txmsg-consumer-group': delivery.consumerGroup,
   };
-  const response = await postJson(url, payload, headers, delivery.push_timeout_ms, 16 * 1024, policy);
+  const response = await postJson(url, payload, headers, delivery.pushTimeoutMs, 16 * 1024, policy);
   if (response.statusCode === null) {
     return {
       ok: false,

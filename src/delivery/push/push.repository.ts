@@ -8,27 +8,27 @@ import type { PushAttempt } from '../dispatch/push-queue';
 /** A push delivery claimed for one attempt, with what is needed to send it. */
 export interface ClaimedPush {
   id: string;
-  message_id: string;
-  consumer_group: string;
+  messageId: string;
+  consumerGroup: string;
   member: string;
   attempts: number;
-  sharding_key: string | null;
-  push_urls: string[];
+  shardingKey: string | null;
+  pushUrls: string[];
   mode: 'clustering' | 'broadcasting';
   ordered: boolean;
-  push_timeout_ms: number;
+  pushTimeoutMs: number;
   secret: string;
-  max_retries: number;
-  retry_backoff_seconds: number[];
-  dedupe_by: 'id' | 'key' | null;
-  dedupe_window_seconds: number | null;
+  maxRetries: number;
+  retryBackoffSeconds: number[];
+  dedupeBy: 'id' | 'key' | null;
+  dedupeWindowSeconds: number | null;
   topic: string;
   key: string | null;
   tag: string | null;
   headers: Record<string, string>;
   /** The body exactly as stored (json text), spliced into the request unchanged. */
   body: string;
-  published_at: Date;
+  publishedAt: Date;
 }
 
 export interface PushOutcome {
@@ -48,9 +48,9 @@ export interface PushOutcome {
 
 export interface RecordedPush {
   id: string;
-  consumer_group: string;
+  consumerGroup: string;
   member: string;
-  sharding_key: string | null;
+  shardingKey: string | null;
   state: 'acked' | 'retrying' | 'dead';
 }
 
@@ -90,11 +90,11 @@ export class PushRepository {
   }
 
   async maxConcurrency(group: string): Promise<number | null> {
-    const [row] = await queryRows<{ max_concurrency: number | null }>(
+    const [row] = await queryRows<{ maxConcurrency: number | null }>(
       this.dataSource,
       `SELECT max_concurrency FROM consumer_groups WHERE name = $1`,
       [group],
     );
-    return row?.max_concurrency ?? null;
+    return row?.maxConcurrency ?? null;
   }
 }

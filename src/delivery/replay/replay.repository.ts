@@ -14,7 +14,7 @@ export class ReplayRepository {
     from: Date,
     afterSeq: string,
     limit: number,
-  ): Promise<{ id: string; commit_seq: string }[]> {
+  ): Promise<{ id: string; commitSeq: string }[]> {
     return queryRows(
       this.dataSource,
       `SELECT m.id, m.commit_seq FROM messages m JOIN consumer_groups g ON g.name = $1

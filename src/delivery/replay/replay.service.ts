@@ -30,7 +30,7 @@ export class ReplayService {
       );
       await this.dispatch.handOver(queued);
       replayed += queued.length;
-      afterSeq = page[page.length - 1].commit_seq;
+      afterSeq = page[page.length - 1].commitSeq;
     }
     return { replayed };
   }

@@ -2,8 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
- * Runs raw SQL and always returns the rows. (TypeORM's postgres driver returns
- * `[rows, rowCount]` for UPDATE and DELETE but plain rows otherwise.)
+ * Runs raw SQL and always returns the rows, their column names in camelCase (`created_at` →
+ * `createdAt`), so that snake_case stops at the repository boundary. (TypeORM's postgres driver
+ * returns `[rows, rowCount]` for UPDATE and DELETE but plain rows otherwise.)
  */
 export async function queryRows<T>(
   runner: DataSource | EntityManager,
@@ -17,9 +18,9 @@ export async function queryRows<T>(
     Array.isArray(result[0]) &&
     typeof result[1] === 'number'
   ) {
-    return result[0] as T[];
+    return camelRows<T>(result[0] as Row[]);
   }
-  return result as T[];
+  return camelRows<T>(result as Row[]);
 }
 
 /**
@@ -34,7 +35,7 @@ export async function queryPrepared<T>(
   params: unknown[],
 ): Promise<T[]> {
   const result = await pgClientOf(runner).query({ name, text: sql, values: params });
-  return result.rows as T[];
+  return camelRows<T>(result.rows as Row[]);
 }
 
 function pgClientOf(runner: DataSource | EntityManager): Pool | PoolClient {
@@ -46,4 +47,30 @@ function pgClientOf(runner: DataSource | EntityManager): Pool | PoolClient {
   }
   const dataSource = 'driver' in runner ? runner : runner.connection;
   return (dataSource.driver as unknown as { master: Pool }).master;
+}
+
+type Row = Record<string, unknown>;
+
+const camelNames = new Map<string, string>();
+
+/** `dedupe_window_seconds` → `dedupeWindowSeconds`; names without `_` stay as they are. */
+export function camelName(column: string): string {
+  let name = camelNames.get(column);
+  if (name === undefined) {
+    name = column.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+    camelNames.set(column, name);
+  }
+  return name;
+}
+
+/** Renames the top-level columns only: JSON values (bodies, headers, details) stay as stored. */
+function camelRows<T>(rows: Row[]): T[] {
+  if (rows.length === 0 || !Object.keys(rows[0]).some((column) => column.includes('_'))) {
+    return rows as T[];
+  }
+  return rows.map((row) => {
+    const renamed: Row = {};
+    for (const column in row) renamed[camelName(column)] = row[column];
+    return renamed as T;
+  });
 }
