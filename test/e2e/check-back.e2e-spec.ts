@@ -131,7 +131,8 @@ describe('check-back (SPEC §5, G5, G6)', () => {
       ]);
       expect(detail.checkHistory[0].error).toMatch(error);
       expect(detail.messages[0].state).toBe('PREPARED');
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // STUCK leaves no next check, so no scheduler can claim it again.
+      expect(detail.nextCheckAt).toBeNull();
       expect(g.requests()).toHaveLength(3);
     },
   );
@@ -188,7 +189,8 @@ describe('check-back (SPEC §5, G5, G6)', () => {
     const g = await producerGroup(() => ({ body: { status: 'UNKNOWN' } }), { checkImmunitySeconds: 1 });
     const tx = await prepare(g.name);
     await service.http.post(`/v1/transactions/${tx.id}/rollback`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // A verdict clears the next check, so no scheduler can claim it.
+    expect((await transaction(tx.id)).nextCheckAt).toBeNull();
     expect(g.requests()).toHaveLength(0);
   });
 

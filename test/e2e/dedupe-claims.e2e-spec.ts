@@ -13,6 +13,10 @@ describe('dedupe table (SPEC §8)', () => {
   const claim = (key: string, leaseSeconds?: number) => service.http.post(claims(), { key, leaseSeconds });
   const finish = (key: string, action: 'complete' | 'release', token: string) =>
     service.http.post(`${claims()}/${encodeURIComponent(key)}/${action}`, { token });
+  /** Waits for Redis to expire a key (a lease, a dedupe window) rather than for a fixed time. */
+  const expired = (redisKey: string) =>
+    expectEventually(async () => expect(await redis.exists(redisKey)).toBe(0));
+  const leaseExpired = (key: string) => expired(`${service.env.redisPrefix}:dedupe:${group}:claim:${key}`);
 
   beforeAll(async () => {
     const topic = await createTopic(service.http);
@@ -72,7 +76,7 @@ describe('dedupe table (SPEC §8)', () => {
     const ttl = await redis.pttl(`${service.env.redisPrefix}:dedupe:${group}:claim:order-4`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(1000);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await leaseExpired('order-4');
 
     const fresh = await claim('order-4', 60);
     expect(fresh.status).toBe(201);
@@ -84,7 +88,7 @@ describe('dedupe table (SPEC §8)', () => {
 
   it('refuses completing a key whose lease ran out even when nobody re-claimed it', async () => {
     const won = await claim('order-5', 1);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await leaseExpired('order-5');
     expectError(await finish('order-5', 'complete', won.body.token), 409, 'conflict');
     expect((await claim('order-5')).status).toBe(201);
   });
@@ -122,7 +126,7 @@ describe('dedupe table (SPEC §8)', () => {
     const consumer = await startHttpPeer();
     try {
       const topic = await createTopic(service.http);
-      await createGroup(service.http, topic, {
+      const pushGroup = await createGroup(service.http, topic, {
         delivery: { type: 'push', url: consumer.url },
         dedupe: { by: 'key', windowSeconds: 2 },
       });
@@ -144,7 +148,7 @@ describe('dedupe table (SPEC §8)', () => {
       );
       expect(skipped.rows).toEqual([{ outcome: 'deduplicated' }]);
 
-      await new Promise((resolve) => setTimeout(resolve, 2200));
+      await expired(`${service.env.redisPrefix}:dedupe:${pushGroup.name}:key:k`);
       const later = await send(service.http, topic, { body: 5, key: 'k' });
       await expectEventually(async () => expect(consumer.received.map((r) => r.body.id)).toContain(later));
     } finally {

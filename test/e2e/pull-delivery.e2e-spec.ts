@@ -26,6 +26,8 @@ describe('pull delivery (SPEC §7)', () => {
     const { topic, receive } = await pullGroup();
     const started = Date.now();
     const polling = receive({ waitSeconds: 20 });
+    // Give the poll time to park (nothing outside the process shows it); if the send came first
+    // the poll would answer at once and the test would still hold.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const id = await send(service.http, topic, { body: { hello: 'pull' }, key: 'k', tag: 't' });
 
