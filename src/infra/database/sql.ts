@@ -54,7 +54,7 @@ type Row = Record<string, unknown>;
 const camelNames = new Map<string, string>();
 
 /** `dedupe_window_seconds` → `dedupeWindowSeconds`; names without `_` stay as they are. */
-export function camelName(column: string): string {
+function camelName(column: string): string {
   let name = camelNames.get(column);
   if (name === undefined) {
     name = column.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());

@@ -7,9 +7,6 @@ export function age(seconds: number | null | undefined): string {
   return `${Math.floor(seconds / 86_400)}d ${Math.floor((seconds % 86_400) / 3600)}h`;
 }
 
-export const ageSince = (iso: string | null | undefined): string =>
-  iso ? age(Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000))) : '—';
-
 /** Local date and time to the second, e.g. 2026-11-21 10:42:07. */
 export function time(iso: string | null | undefined): string {
   if (!iso) return '—';
