@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryPrepared, queryRows } from '../../infra/database/sql';
-import { PUSH_CLAIM_SQL, PUSH_RECORD_SQL, pushClaimParams, pushRecordParams } from './push.sql';
+import {
+  PUSH_CLAIM_SQL,
+  PUSH_RECORD_SQL,
+  pushClaimParams,
+  pushRecordParams,
+  type PushOutcome,
+} from './push.sql';
+
+export type { PushOutcome };
 import type { PushAttempt } from '../dispatch/push-queue';
 
 /** A push delivery claimed for one attempt, with what is needed to send it. */
@@ -29,21 +37,6 @@ export interface ClaimedPush {
   /** The body exactly as stored (json text), spliced into the request unchanged. */
   body: string;
   publishedAt: Date;
-}
-
-export interface PushOutcome {
-  id: string;
-  attempt: number;
-  startedAt: Date;
-  /** Whether the group is ordered: then a finished attempt lets the next message of its key go. */
-  ordered: boolean;
-  outcome: 'acked' | 'failed' | 'deduplicated';
-  nextState: 'acked' | 'retrying' | 'dead';
-  delaySeconds: number;
-  httpStatus: number | null;
-  latencyMs: number;
-  excerpt: string | null;
-  error: string | null;
 }
 
 export interface RecordedPush {

@@ -4,7 +4,22 @@
 import { CLAIMABLE_STATES, countAckedSql, traceLeftInflightSql } from '../delivery-state';
 import type { PushAttempt } from '../dispatch/push-queue';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
-import type { PushOutcome } from './push.repository';
+
+/** How one push attempt ended, as the record statement stores it. */
+export interface PushOutcome {
+  id: string;
+  attempt: number;
+  startedAt: Date;
+  /** Whether the group is ordered: then a finished attempt lets the next message of its key go. */
+  ordered: boolean;
+  outcome: 'acked' | 'failed' | 'deduplicated';
+  nextState: 'acked' | 'retrying' | 'dead';
+  delaySeconds: number;
+  httpStatus: number | null;
+  latencyMs: number;
+  excerpt: string | null;
+  error: string | null;
+}
 
 /** Leases outlive the request's own time-out, so a slow consumer is never sent the same attempt twice. */
 export const LEASE_MARGIN_SECONDS = 30;
