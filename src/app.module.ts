@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './infra/database/database.module';
+import { ConfigChangesModule } from './infra/redis/config-changes';
 import { RedisModule } from './infra/redis/redis.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProducerGroupsModule } from './producer-groups/producer-groups.module';
@@ -26,6 +27,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         RedisModule,
+        ConfigChangesModule,
         ObservabilityModule,
         AuthModule,
         TopicsModule,

@@ -110,7 +110,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
 
   private async check(claim: ClaimedCheck): Promise<void> {
     const claimedAt = Date.now();
-    const group = await this.producerGroups.require(claim.producerGroup);
+    const group = await this.producerGroups.cached(claim.producerGroup);
     const attempt = claim.checks + 1;
     const result = await sendCheck(
       {

@@ -68,6 +68,7 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) TXMSG_PUSH_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) TXMSG_RECONCILE_INTERVAL_MS = 5000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(86_400_000) TXMSG_RETENTION_INTERVAL_MS = 60_000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000) TXMSG_CONFIG_CACHE_TTL_MS = 5000;
   /** Comma list of addresses or CIDR ranges outbound requests may not reach; `none` for none. */
   @IsOptional()
   @Transform(toList)
@@ -105,6 +106,7 @@ const ENV_NAMES = [
   'TXMSG_PUSH_CONCURRENCY',
   'TXMSG_RECONCILE_INTERVAL_MS',
   'TXMSG_RETENTION_INTERVAL_MS',
+  'TXMSG_CONFIG_CACHE_TTL_MS',
   'TXMSG_OUTBOUND_DENY',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof Environment)[];
@@ -146,6 +148,12 @@ export class AppConfig {
    * deliveries back to the queue and expires leases.
    */
   readonly delivery: { pushConcurrency: number; reconcileIntervalMs: number };
+  /**
+   * How long an instance may use a topic, producer group or consumer group it read before: a
+   * change made on another instance reaches it at once through Redis, and within this time when
+   * that notification is lost.
+   */
+  readonly configCacheTtlMs: number;
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -172,6 +180,7 @@ export class AppConfig {
       pushConcurrency: env.TXMSG_PUSH_CONCURRENCY,
       reconcileIntervalMs: env.TXMSG_RECONCILE_INTERVAL_MS,
     };
+    this.configCacheTtlMs = env.TXMSG_CONFIG_CACHE_TTL_MS;
   }
 
   hasRole(role: ServiceRole): boolean {

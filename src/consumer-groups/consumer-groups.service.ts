@@ -1,6 +1,8 @@
 // Consumer groups (SPEC §7): who receives a topic's messages, how (push or pull), and how retries go.
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
+import type { TtlCache } from '../common/ttl-cache';
+import { ConfigChanges } from '../infra/redis/config-changes';
 import { ApiError } from '../common/errors/api-error';
 import { OutboundPolicy } from '../common/http/outbound-policy';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
@@ -19,11 +21,16 @@ import {
 
 @Injectable()
 export class ConsumerGroupsService {
+  private readonly cache: TtlCache<ConsumerGroupRow | null>;
+
   constructor(
     private readonly groups: ConsumerGroupsRepository,
     private readonly topics: TopicsService,
     private readonly outbound: OutboundPolicy,
-  ) {}
+    private readonly changes: ConfigChanges,
+  ) {
+    this.cache = changes.cache('consumer-group');
+  }
 
   /** Creates (returning the push secret, once) or replaces a group's config. */
   async put(name: string, dto: PutConsumerGroupDto) {
@@ -34,6 +41,7 @@ export class ConsumerGroupsService {
     );
     await this.topics.assertExist([dto.topic]);
     const result = await this.groups.upsert(name, config, generateWebhookSecret());
+    await this.changes.changed('consumer-group', name);
     if (!result) {
       throw ApiError.conflict(
         `consumer group '${name}' exists with another topic or mode; delete it and create it again`,
@@ -79,10 +87,18 @@ export class ConsumerGroupsService {
 
   async delete(name: string): Promise<void> {
     if (!(await this.groups.delete(name))) throw ApiError.notFound(`consumer group '${name}'`);
+    await this.changes.changed('consumer-group', name);
   }
 
   async require(name: string): Promise<ConsumerGroupRow> {
     const group = await this.groups.find(name);
+    if (!group) throw ApiError.notFound(`consumer group '${name}'`);
+    return group;
+  }
+
+  /** The group's config for the hot path, from this instance's cache (see ConfigChanges). */
+  async cached(name: string): Promise<ConsumerGroupRow> {
+    const group = await this.cache.get(name, () => this.groups.find(name));
     if (!group) throw ApiError.notFound(`consumer group '${name}'`);
     return group;
   }

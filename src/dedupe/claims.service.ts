@@ -43,7 +43,7 @@ export class ClaimsService {
 
   private async requireGroup(principal: Principal, group: string) {
     principal.assertConsumerGroup(group);
-    return this.groups.require(group);
+    return this.groups.cached(group);
   }
 }
 

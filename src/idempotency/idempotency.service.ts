@@ -2,10 +2,10 @@
 // the same key with another body is 422. Records live in Postgres, written in the same
 // transaction as what they protect, and are kept at least 24 h.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/errors/api-error';
+import { failed, succeeded, type Outcome } from '../common/group-commit';
 import { queryRows } from '../infra/database/sql';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -15,59 +15,171 @@ export interface IdempotentResult<T> {
   body: T;
 }
 
+/** A request that may carry an Idempotency-Key; `scope` separates callers and routes. */
+export interface KeyedRequest {
+  scope: string;
+  key?: string;
+  request: unknown;
+}
+
+/** Refuses a malformed Idempotency-Key before any work is done. */
+export function assertIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw ApiError.validation('Idempotency-Key must be 1..255 visible ASCII characters', [
+      { field: 'Idempotency-Key', message: 'must be 1..255 visible ASCII characters' },
+    ]);
+  }
+}
+
+const reused = () =>
+  new ApiError(
+    ErrorCode.IdempotencyKeyReused,
+    'Idempotency-Key was already used with a different request body',
+  );
+
 @Injectable()
 export class IdempotencyService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
   /**
-   * Runs `create` in a database transaction unless `key` was used before in `scope`. The key row
-   * is inserted first, so a concurrent repeat waits on it and then sees the stored result.
+   * Runs `create` for the requests of one batch, inside the caller's database transaction, except
+   * those whose key was used before: they get the stored result (200), or 422 for another body.
+   * Keys are claimed first (in key order, so two batches never wait on each other in a circle);
+   * a concurrent repeat in another transaction waits on the claim and then sees the result. Two
+   * requests with the same key in one batch are a first and its repeat.
    */
-  async run<T>(
-    scope: string,
-    key: string | undefined,
-    request: unknown,
-    create: (manager: EntityManager) => Promise<T>,
-  ): Promise<IdempotentResult<T>> {
-    if (key === undefined) {
-      return { status: 201, body: await this.dataSource.transaction((manager) => create(manager)) };
-    }
-    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw ApiError.validation('Idempotency-Key must be 1..255 visible ASCII characters', [
-        { field: 'Idempotency-Key', message: 'must be 1..255 visible ASCII characters' },
-      ]);
-    }
-    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    return this.dataSource.transaction(async (manager) => {
-      const claimed = await queryRows(
-        manager,
-        `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response)
-         VALUES ($1, $2, $3, 0, 'null') ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-        [scope, key, requestHash],
-      );
-      if (claimed.length === 0) return this.replay<T>(manager, scope, key, requestHash);
-      const body = await create(manager);
-      await queryRows(
-        manager,
-        `UPDATE idempotency_keys SET status_code = 201, response = $3 WHERE scope = $1 AND key = $2`,
-        [scope, key, JSON.stringify(body)],
-      );
-      return { status: 201, body };
+  async runMany<T>(
+    manager: EntityManager,
+    requests: KeyedRequest[],
+    create: (indexes: number[]) => Promise<Outcome<T>[]>,
+  ): Promise<Outcome<IdempotentResult<T>>[]> {
+    const hashes = requests.map((r) =>
+      r.key === undefined ? '' : createHash('sha256').update(JSON.stringify(r.request)).digest('hex'),
+    );
+    const keyOf = (i: number) => `${requests[i].scope}\n${requests[i].key}`;
+    const keyed = requests.flatMap((r, i) => (r.key === undefined ? [] : [i]));
+    const claimed = await this.claim(manager, keyed, requests, hashes);
+
+    const firstOfKey = new Map<string, number>();
+    const toCreate: number[] = [];
+    requests.forEach((r, i) => {
+      if (r.key === undefined) toCreate.push(i);
+      else if (claimed.has(keyOf(i)) && !firstOfKey.has(keyOf(i))) {
+        firstOfKey.set(keyOf(i), i);
+        toCreate.push(i);
+      }
     });
+    const created = toCreate.length > 0 ? await create(toCreate) : [];
+    const outcomes: Outcome<IdempotentResult<T>>[] = new Array(requests.length);
+    toCreate.forEach((index, j) => {
+      const outcome = created[j];
+      outcomes[index] = outcome.ok ? succeeded({ status: 201, body: outcome.value }) : outcome;
+    });
+    const keyedCreated = toCreate.filter((i) => requests[i].key !== undefined);
+    await this.save(
+      manager,
+      keyedCreated.filter((i) => outcomes[i].ok),
+      requests,
+      outcomes,
+    );
+    // A request that failed did nothing; its key is free for a retry.
+    await this.release(
+      manager,
+      keyedCreated.filter((i) => !outcomes[i].ok),
+      requests,
+    );
+
+    const stored = await this.stored(
+      manager,
+      keyed.filter((i) => !claimed.has(keyOf(i))),
+      requests,
+    );
+    for (const i of keyed) {
+      if (outcomes[i]) continue;
+      const first = firstOfKey.get(keyOf(i));
+      if (first !== undefined) {
+        // A repeat within the batch: it gets what its first got, a failure included.
+        const original = outcomes[first];
+        outcomes[i] = !original.ok
+          ? original
+          : hashes[first] === hashes[i]
+            ? succeeded({ status: 200, body: original.value.body })
+            : failed(reused());
+        continue;
+      }
+      const previous = stored.get(keyOf(i));
+      outcomes[i] = !previous
+        ? failed(new Error(`Idempotency-Key ${requests[i].key} was claimed but has no record`))
+        : previous.requestHash === hashes[i]
+          ? succeeded({ status: 200, body: previous.response as T })
+          : failed(reused());
+    }
+    return outcomes;
   }
 
-  private async replay<T>(manager: EntityManager, scope: string, key: string, requestHash: string) {
-    const [stored] = await queryRows<{ requestHash: string; response: T }>(
+  private async claim(
+    manager: EntityManager,
+    keyed: number[],
+    requests: KeyedRequest[],
+    hashes: string[],
+  ): Promise<Set<string>> {
+    if (keyed.length === 0) return new Set();
+    const rows = await queryRows<{ scope: string; key: string }>(
       manager,
-      `SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
-      [scope, key],
+      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response)
+       SELECT scope, key, request_hash, 0, 'null'
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS r(scope, key, request_hash)
+        ORDER BY scope, key
+       ON CONFLICT (scope, key) DO NOTHING RETURNING scope, key`,
+      [keyed.map((i) => requests[i].scope), keyed.map((i) => requests[i].key), keyed.map((i) => hashes[i])],
     );
-    if (stored.requestHash !== requestHash) {
-      throw new ApiError(
-        ErrorCode.IdempotencyKeyReused,
-        'Idempotency-Key was already used with a different request body',
-      );
-    }
-    return { status: 200, body: stored.response };
+    return new Set(rows.map((row) => `${row.scope}\n${row.key}`));
+  }
+
+  private async save<T>(
+    manager: EntityManager,
+    indexes: number[],
+    requests: KeyedRequest[],
+    outcomes: Outcome<IdempotentResult<T>>[],
+  ): Promise<void> {
+    if (indexes.length === 0) return;
+    await queryRows(
+      manager,
+      `UPDATE idempotency_keys k SET status_code = 201, response = r.response
+         FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS r(scope, key, response)
+        WHERE k.scope = r.scope AND k.key = r.key`,
+      [
+        indexes.map((i) => requests[i].scope),
+        indexes.map((i) => requests[i].key),
+        indexes.map((i) => {
+          const outcome = outcomes[i];
+          return JSON.stringify(outcome.ok ? outcome.value.body : null);
+        }),
+      ],
+    );
+  }
+
+  private async release(manager: EntityManager, indexes: number[], requests: KeyedRequest[]): Promise<void> {
+    if (indexes.length === 0) return;
+    await queryRows(
+      manager,
+      `DELETE FROM idempotency_keys k USING unnest($1::text[], $2::text[]) AS r(scope, key)
+        WHERE k.scope = r.scope AND k.key = r.key`,
+      [indexes.map((i) => requests[i].scope), indexes.map((i) => requests[i].key)],
+    );
+  }
+
+  private async stored(
+    manager: EntityManager,
+    indexes: number[],
+    requests: KeyedRequest[],
+  ): Promise<Map<string, { requestHash: string; response: unknown }>> {
+    if (indexes.length === 0) return new Map();
+    const rows = await queryRows<{ scope: string; key: string; requestHash: string; response: unknown }>(
+      manager,
+      `SELECT k.scope, k.key, k.request_hash, k.response
+         FROM idempotency_keys k JOIN unnest($1::text[], $2::text[]) AS r(scope, key)
+              ON k.scope = r.scope AND k.key = r.key`,
+      [indexes.map((i) => requests[i].scope), indexes.map((i) => requests[i].key)],
+    );
+    return new Map(rows.map((row) => [`${row.scope}\n${row.key}`, row]));
   }
 }

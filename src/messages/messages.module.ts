@@ -8,11 +8,12 @@ import { MessageQueryService } from './message-query.service';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { SendWriter } from './send-writer';
 
 @Module({
   imports: [TopicsModule, DispatchModule, IdempotencyModule],
   controllers: [MessagesController, MessageQueryController],
-  providers: [MessagesRepository, MessagesService, MessageQueryRepository, MessageQueryService],
+  providers: [MessagesRepository, MessagesService, SendWriter, MessageQueryRepository, MessageQueryService],
   exports: [MessagesRepository],
 })
 export class MessagesModule {}

@@ -4,6 +4,16 @@ import { holdCommitLockShared } from '../consumer-groups/commit-lock';
 import { queryPrepared, queryRows } from '../infra/database/sql';
 import type { NewMessage } from './message.dto';
 
+/** A message to store: PREPARED with its transaction, or COMMITTED with `transactionId` null. */
+export interface StoredMessage extends NewMessage {
+  transactionId: string | null;
+}
+
+export interface MessageOfTransaction {
+  id: string;
+  transactionId: string;
+}
+
 export interface MessageRow {
   id: string;
   topic: string;
@@ -21,24 +31,27 @@ export interface MessageRow {
 }
 
 /**
- * Messages in Postgres. Inserts are one statement per request (unnest of arrays) however many
- * messages it carries; commit order is a global sequence assigned in id order.
+ * Messages in Postgres. Writes are one statement per batch of requests (unnest of arrays) however
+ * many messages they carry; commit order is a global sequence.
  */
 @Injectable()
 export class MessagesRepository {
-  /** Inserts PREPARED messages of a transaction, or COMMITTED ones when `transactionId` is null. */
-  async insert(messages: NewMessage[], transactionId: string | null, manager: EntityManager): Promise<Date> {
-    const committed = transactionId === null;
+  /**
+   * Inserts messages, each with its transaction (PREPARED), or all COMMITTED at once (plain sends:
+   * `transactionId` null, commit sequence in the order given). Returns the publish time.
+   */
+  async insert(messages: StoredMessage[], committed: boolean, manager: EntityManager): Promise<Date> {
     if (committed) await holdCommitLockShared(manager);
     const rows = await queryPrepared<{ publishedAt: Date | null }>(
       manager,
       'txmsg_messages_insert',
       `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
                              published_at, commit_seq)
-       SELECT m.id, m.topic, $9::uuid, $10, m.body::json, m.key, m.tag, m.headers::jsonb, m.sharding_key, m.delay_ms,
-              CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN nextval('message_commit_seq') END
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])
-              WITH ORDINALITY AS m(id, topic, body, key, tag, headers, sharding_key, delay_ms, n)
+       SELECT m.id, m.topic, m.transaction_id, $10, m.body::json, m.key, m.tag, m.headers::jsonb, m.sharding_key,
+              m.delay_ms, CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN nextval('message_commit_seq') END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
+                     $9::uuid[])
+              WITH ORDINALITY AS m(id, topic, body, key, tag, headers, sharding_key, delay_ms, transaction_id, n)
         ORDER BY m.n
        RETURNING published_at`,
       [
@@ -50,7 +63,7 @@ export class MessagesRepository {
         messages.map((m) => JSON.stringify(m.headers ?? {})),
         messages.map((m) => m.shardingKey ?? null),
         messages.map((m) => m.delayMs ?? 0),
-        transactionId,
+        messages.map((m) => m.transactionId),
         committed ? 'COMMITTED' : 'PREPARED',
         committed,
       ],
@@ -58,29 +71,52 @@ export class MessagesRepository {
     return rows[0].publishedAt ?? new Date();
   }
 
-  /** Publishes a transaction's messages: COMMITTED, published now, commit sequence in id order. */
-  async commitTransaction(transactionId: string, manager: EntityManager): Promise<string[]> {
+  /**
+   * Publishes the messages of transactions: COMMITTED, published now, commit sequence in the order
+   * of the transactions given and in id order within each.
+   */
+  async commitTransactions(
+    transactionIds: string[],
+    manager: EntityManager,
+  ): Promise<MessageOfTransaction[]> {
+    if (transactionIds.length === 0) return [];
     await holdCommitLockShared(manager);
-    const rows = await queryPrepared<{ id: string }>(
+    return queryPrepared<MessageOfTransaction>(
       manager,
       'txmsg_messages_commit',
       `WITH ordered AS (
          SELECT id, nextval('message_commit_seq') AS seq
-           FROM (SELECT id FROM messages WHERE transaction_id = $1 AND state = 'PREPARED' ORDER BY id) AS pending
+           FROM (SELECT m.id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)
+                   JOIN messages m ON m.transaction_id = t.id AND m.state = 'PREPARED'
+                  ORDER BY t.n, m.id) AS pending
        )
        UPDATE messages m SET state = 'COMMITTED', published_at = now(), commit_seq = ordered.seq
          FROM ordered WHERE m.id = ordered.id
-       RETURNING m.id`,
-      [transactionId],
+       RETURNING m.id, m.transaction_id`,
+      [transactionIds],
     );
-    return rows.map((row) => row.id);
   }
 
-  async rollbackTransaction(transactionId: string, manager: EntityManager): Promise<void> {
-    await queryRows(
+  async rollbackTransactions(
+    transactionIds: string[],
+    manager: EntityManager,
+  ): Promise<MessageOfTransaction[]> {
+    if (transactionIds.length === 0) return [];
+    return queryRows<MessageOfTransaction>(
       manager,
-      `UPDATE messages SET state = 'ROLLED_BACK' WHERE transaction_id = $1 AND state = 'PREPARED'`,
-      [transactionId],
+      `UPDATE messages SET state = 'ROLLED_BACK' WHERE transaction_id = ANY ($1::uuid[]) AND state = 'PREPARED'
+       RETURNING id, transaction_id`,
+      [transactionIds],
+    );
+  }
+
+  /** The message ids of transactions. */
+  idsOf(transactionIds: string[], manager: EntityManager): Promise<MessageOfTransaction[]> {
+    if (transactionIds.length === 0) return Promise.resolve([]);
+    return queryRows<MessageOfTransaction>(
+      manager,
+      `SELECT id, transaction_id FROM messages WHERE transaction_id = ANY ($1::uuid[])`,
+      [transactionIds],
     );
   }
 

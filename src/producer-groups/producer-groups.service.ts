@@ -7,6 +7,8 @@ import { OutboundPolicy } from '../common/http/outbound-policy';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { generateWebhookSecret } from '../common/signing/webhook-secret';
 import { isNameKey } from '../common/validation/names';
+import type { TtlCache } from '../common/ttl-cache';
+import { ConfigChanges } from '../infra/redis/config-changes';
 import { PRODUCER_GROUP_DEFAULTS, type PutProducerGroupDto } from './producer-group.dto';
 import { toProducerGroupView, type ProducerGroupView } from './producer-group.view';
 import type { ProducerGroup } from './producer-group.entity';
@@ -16,10 +18,15 @@ const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
 @Injectable()
 export class ProducerGroupsService {
+  private readonly cache: TtlCache<ProducerGroup | null>;
+
   constructor(
     private readonly groups: ProducerGroupsRepository,
     private readonly outbound: OutboundPolicy,
-  ) {}
+    private readonly changes: ConfigChanges,
+  ) {
+    this.cache = changes.cache('producer-group');
+  }
 
   /** Creates (returning the secret, once) or replaces the config of a group. */
   async put(
@@ -34,6 +41,7 @@ export class ProducerGroupsService {
     }
     await this.outbound.assertConfigurable('checkbackUrl', [config.checkbackUrl]);
     const { group, created } = await this.groups.upsert(name, config, generateWebhookSecret());
+    await this.changes.changed('producer-group', name);
     const view = toProducerGroupView(group);
     return { resource: created ? { ...view, secret: group.secret } : view, created };
   }
@@ -64,11 +72,19 @@ export class ProducerGroupsService {
     const expires = new Date(Date.now() + ROTATION_OVERLAP_MS);
     const group = await this.groups.rotateSecret(name, generateWebhookSecret(), expires);
     if (!group) throw ApiError.notFound(`producer group '${name}'`);
+    await this.changes.changed('producer-group', name);
     return { name, secret: group.secret, previousSecretExpiresAt: expires.toISOString() };
   }
 
   async require(name: string): Promise<ProducerGroup> {
     const group = await this.groups.findByName(name);
+    if (!group) throw ApiError.notFound(`producer group '${name}'`);
+    return group;
+  }
+
+  /** The group's config for the hot path, from this instance's cache (see ConfigChanges). */
+  async cached(name: string): Promise<ProducerGroup> {
+    const group = await this.cache.get(name, () => this.groups.findByName(name));
     if (!group) throw ApiError.notFound(`producer group '${name}'`);
     return group;
   }

@@ -4,16 +4,26 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
 import { pageAfterKey, type Page, type PageQuery } from '../common/pagination';
 import { isNameKey } from '../common/validation/names';
+import type { TtlCache } from '../common/ttl-cache';
+import { ConfigChanges } from '../infra/redis/config-changes';
 import type { PutTopicDto } from './topic.dto';
 import { toTopicView, type TopicView } from './topic.view';
 import { TopicsRepository, type TopicCounts } from './topics.repository';
 
 @Injectable()
 export class TopicsService {
-  constructor(private readonly topics: TopicsRepository) {}
+  private readonly exists: TtlCache<boolean>;
+
+  constructor(
+    private readonly topics: TopicsRepository,
+    private readonly changes: ConfigChanges,
+  ) {
+    this.exists = changes.cache('topic');
+  }
 
   async put(name: string, dto: PutTopicDto): Promise<Upserted<TopicView>> {
     const { topic, created } = await this.topics.upsert(name, dto.description ?? '');
+    if (created) await this.changes.changed('topic', name);
     return { resource: toTopicView(topic), created };
   }
 
@@ -39,13 +49,21 @@ export class TopicsService {
     if (outcome === 'subscribed') {
       throw ApiError.conflict(`topic '${name}' still has consumer groups; delete them first`);
     }
+    await this.changes.changed('topic', name);
   }
 
-  /** For publishers: 404 naming the first topic that does not exist (SPEC §4). */
+  /**
+   * For publishers: 404 naming the first topic that does not exist (SPEC §4). Existence comes
+   * from this instance's cache (see ConfigChanges), so a publish usually costs no read.
+   */
   async assertExist(names: string[]): Promise<void> {
     const unique = [...new Set(names)];
-    const found = new Set(await this.topics.existing(unique));
-    const missing = unique.find((name) => !found.has(name));
+    const found = await Promise.all(
+      unique.map((name) =>
+        this.exists.get(name, async () => (await this.topics.existing([name])).length > 0),
+      ),
+    );
+    const missing = unique.find((_, i) => !found[i]);
     if (missing !== undefined) throw ApiError.notFound(`topic '${missing}'`);
   }
 }

@@ -45,3 +45,5 @@ export const toTransactionDetail = (
     ...(h.error !== null && { error: h.error }),
   })),
 });
+
+export type TransactionSummary = ReturnType<typeof toTransactionSummary>;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../infra/database/sql';
+import { queryPrepared, queryRows } from '../infra/database/sql';
 import type { TransactionState } from './transaction-state';
 
 export interface TransactionRow {
@@ -27,19 +27,23 @@ export interface CheckAttemptRow {
 
 @Injectable()
 export class TransactionsRepository {
-  async insert(
-    id: string,
-    producerGroup: string,
-    immunitySeconds: number,
+  insertMany(
+    transactions: { id: string; producerGroup: string; immunitySeconds: number }[],
     manager: EntityManager,
-  ): Promise<TransactionRow> {
-    const [row] = await queryRows<TransactionRow>(
+  ): Promise<TransactionRow[]> {
+    return queryPrepared<TransactionRow>(
       manager,
+      'txmsg_transactions_insert',
       `INSERT INTO transactions (id, producer_group, state, next_check_at)
-       VALUES ($1, $2, 'PREPARED', now() + make_interval(secs => $3)) RETURNING *`,
-      [id, producerGroup, immunitySeconds],
+       SELECT id, producer_group, 'PREPARED', now() + make_interval(secs => immunity)
+         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS t(id, producer_group, immunity)
+       RETURNING *`,
+      [
+        transactions.map((t) => t.id),
+        transactions.map((t) => t.producerGroup),
+        transactions.map((t) => t.immunitySeconds),
+      ],
     );
-    return row;
   }
 
   async find(id: string, lock: boolean, manager: EntityManager): Promise<TransactionRow | null> {
@@ -51,21 +55,33 @@ export class TransactionsRepository {
     return row ?? null;
   }
 
-  /** A resolved transaction is never checked again: its schedule and lease are cleared. */
-  async resolve(
-    id: string,
-    state: TransactionState,
-    resolvedBy: string,
-    manager: EntityManager,
-  ): Promise<TransactionRow> {
-    const [row] = await queryRows<TransactionRow>(
+  /** Locks transactions for a verdict, in id order so that concurrent batches never deadlock. */
+  lockMany(ids: string[], manager: EntityManager): Promise<TransactionRow[]> {
+    return queryPrepared<TransactionRow>(
       manager,
-      `UPDATE transactions SET state = $2, resolved_at = now(), resolved_by = $3, next_check_at = NULL,
-              check_lease_until = NULL, check_lease_owner = NULL
-        WHERE id = $1 RETURNING *`,
-      [id, state, resolvedBy],
+      'txmsg_transactions_lock',
+      `SELECT * FROM transactions WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
     );
-    return row;
+  }
+
+  /** A resolved transaction is never checked again: its schedule and lease are cleared. */
+  resolveMany(
+    verdicts: { id: string; state: TransactionState; resolvedBy: string }[],
+    manager: EntityManager,
+  ): Promise<TransactionRow[]> {
+    if (verdicts.length === 0) return Promise.resolve([]);
+    return queryPrepared<TransactionRow>(
+      manager,
+      'txmsg_transactions_resolve',
+      `UPDATE transactions t
+          SET state = v.state, resolved_at = now(), resolved_by = v.resolved_by, next_check_at = NULL,
+              check_lease_until = NULL, check_lease_owner = NULL
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, state, resolved_by)
+        WHERE t.id = v.id
+       RETURNING t.*`,
+      [verdicts.map((v) => v.id), verdicts.map((v) => v.state), verdicts.map((v) => v.resolvedBy)],
+    );
   }
 
   checkHistory(id: string, manager: EntityManager): Promise<CheckAttemptRow[]> {

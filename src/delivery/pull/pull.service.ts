@@ -119,7 +119,7 @@ export class PullService {
 
   private async pullGroup(principal: Principal, name: string): Promise<ConsumerGroupRow> {
     principal.assertConsumerGroup(name);
-    const group = await this.groups.require(name);
+    const group = await this.groups.cached(name);
     if (group.deliveryType !== 'pull') {
       throw ApiError.conflict(
         `consumer group '${name}' is a push group; its messages are pushed to its urls`,

@@ -1,8 +1,8 @@
 // Push delivery (SPEC §7): claims one attempt of a delivery, POSTs it to the consumer, records the
 // outcome, and queues what follows (the retry, or the next message of an ordered key). Claims and
-// records from concurrent jobs are batched into one statement each.
+// records from concurrent jobs are group-committed: one statement each per batch.
 import { Injectable, Logger } from '@nestjs/common';
-import { Batcher } from '../../common/batcher';
+import { GroupCommit, succeeded, type GroupCommitOptions } from '../../common/group-commit';
 import { leaseDeadline, retryWhileUnavailable } from '../../common/errors/unavailable';
 import { OutboundPolicy } from '../../common/http/outbound-policy';
 import { Semaphore } from '../../common/semaphore';
@@ -13,24 +13,26 @@ import type { DeliverJobData, PushAttempt } from '../dispatch/push-queue';
 import { PushQueue } from '../dispatch/push-queue';
 import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
 import { LEASE_MARGIN_SECONDS } from './push.sql';
+import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
 
-const LIMIT_TTL_MS = 5000;
+/** Claims and outcomes of concurrent push jobs: one statement per batch of up to 500. */
+const PUSH_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 500, maxInFlight: 4 };
 
 @Injectable()
 export class PushDeliveryService {
   private readonly logger = new Logger('push');
-  private readonly limits = new Map<string, { semaphore: Semaphore; checkedAt: number }>();
-  private readonly claims = new Batcher<PushAttempt, ClaimedPush | undefined>(async (attempts) => {
+  private readonly limits = new Map<string, Semaphore>();
+  private readonly claims = new GroupCommit<PushAttempt, ClaimedPush | undefined>(async (attempts) => {
     const claimed = new Map((await this.push.claim(attempts)).map((row) => [row.id, row]));
-    return attempts.map((attempt) => claimed.get(attempt.deliveryId));
-  });
-  private readonly records = new Batcher<PushOutcome, void>(async (outcomes) => {
+    return attempts.map((attempt) => succeeded(claimed.get(attempt.deliveryId)));
+  }, PUSH_GROUP_COMMIT);
+  private readonly records = new GroupCommit<PushOutcome, void>(async (outcomes) => {
     const recorded = await this.push.record(outcomes);
     await this.followUp(outcomes, recorded);
-    return outcomes.map(() => undefined);
-  });
+    return outcomes.map(() => succeeded(undefined));
+  }, PUSH_GROUP_COMMIT);
 
   constructor(
     private readonly push: PushRepository,
@@ -38,6 +40,7 @@ export class PushDeliveryService {
     private readonly queue: PushQueue,
     private readonly keyDedupe: KeyDedupe,
     private readonly outbound: OutboundPolicy,
+    private readonly groups: ConsumerGroupsService,
   ) {}
 
   /** A job's attempts, concurrently within the group's limit. */
@@ -97,14 +100,13 @@ export class PushDeliveryService {
     );
   }
 
-  /** Per-group maxConcurrency, per instance; the limit is re-read every few seconds. */
+  /** Per-group maxConcurrency, per instance, from the cached group config. */
   private async slotFor(group: string): Promise<Semaphore> {
-    const known = this.limits.get(group);
-    if (known && Date.now() - known.checkedAt < LIMIT_TTL_MS) return known.semaphore;
-    const limit = (await this.push.maxConcurrency(group)) ?? 1;
-    const semaphore = known?.semaphore ?? new Semaphore(limit);
+    const config = await this.groups.cached(group).catch(() => null); // a deleted group: its claims find nothing
+    const limit = config?.maxConcurrency ?? 1;
+    const semaphore = this.limits.get(group) ?? new Semaphore(limit);
     semaphore.limit = limit;
-    this.limits.set(group, { semaphore, checkedAt: Date.now() });
+    this.limits.set(group, semaphore);
     return semaphore;
   }
 

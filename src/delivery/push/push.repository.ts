@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryPrepared, queryRows } from '../../infra/database/sql';
+import { queryPrepared } from '../../infra/database/sql';
 import {
   PUSH_CLAIM_SQL,
   PUSH_RECORD_SQL,
@@ -80,14 +80,5 @@ export class PushRepository {
       PUSH_RECORD_SQL,
       pushRecordParams(outcomes),
     );
-  }
-
-  async maxConcurrency(group: string): Promise<number | null> {
-    const [row] = await queryRows<{ maxConcurrency: number | null }>(
-      this.dataSource,
-      `SELECT max_concurrency FROM consumer_groups WHERE name = $1`,
-      [group],
-    );
-    return row?.maxConcurrency ?? null;
   }
 }

@@ -25,6 +25,8 @@ export async function startEmbeddedPostgres(
   dir: string,
   database: string,
   log: (line: string) => void,
+  /** More server settings, e.g. `shared_preload_libraries=pg_stat_statements`. */
+  settings: string[] = [],
 ): Promise<LocalPostgres> {
   await mkdir(dir, { recursive: true, mode: 0o755 });
   if (userInfo().uid === 0) assertReachableByPostgresUser(dir);
@@ -48,6 +50,7 @@ export async function startEmbeddedPostgres(
       'unix_socket_directories=',
       '-c',
       'max_connections=200',
+      ...settings.flatMap((setting) => ['-c', setting]),
     ],
     onLog: (message) => {
       const line = String(message).trim();

@@ -1,0 +1,163 @@
+// The load: producers that prepare and commit over REST, and a push consumer that acks with 200
+// and records when each message arrived. A phase reports delivered messages/s and commit→push
+// latency.
+import { createServer } from 'node:http';
+import { Pool } from 'undici';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface PhaseOptions {
+  drainSeconds: number;
+}
+
+/** Push endpoint: records when each message arrived; answers 200 (the ack). */
+export async function startConsumer() {
+  const arrivals = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const id = req.headers['webhook-id'] as string;
+    req.resume();
+    req.on('end', () => {
+      if (!arrivals.has(id)) arrivals.set(id, performance.now());
+      res.writeHead(200).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/push`, arrivals, close: () => server.close() };
+}
+
+export function client(url: string, token: string) {
+  const pool = new Pool(url, { connections: 128, pipelining: 1 });
+  return {
+    async call<T = Record<string, unknown>>(
+      method: 'POST' | 'PUT' | 'GET',
+      path: string,
+      body?: unknown,
+    ): Promise<T> {
+      const response = await pool.request({
+        method,
+        path,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      if (response.statusCode >= 300) throw new Error(`${method} ${path} → ${response.statusCode}: ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    close: () => pool.close(),
+  };
+}
+
+export type Api = ReturnType<typeof client>;
+
+export async function setUp(api: Api, consumerUrl: string, run: string) {
+  await api.call('PUT', `/v1/topics/bench-${run}`, {});
+  await api.call('PUT', `/v1/producer-groups/bench-${run}`, { checkbackUrl: consumerUrl });
+  await api.call('PUT', `/v1/consumer-groups/bench-${run}`, {
+    topic: `bench-${run}`,
+    delivery: { type: 'push', url: consumerUrl, maxConcurrency: 256 },
+  });
+}
+
+/** One producer: prepare then commit, again and again; `pace` spaces transactions out when set. */
+async function produce(
+  api: Api,
+  run: string,
+  until: number,
+  commitSentAt: Map<string, number>,
+  batch: number,
+  pace?: { intervalMs: number; offsetMs: number },
+) {
+  // Paced producers start spread over one interval, so their requests do not arrive in bursts.
+  let next = performance.now() + (pace?.offsetMs ?? 0) - (pace?.intervalMs ?? 0);
+  while (performance.now() < until) {
+    if (pace) {
+      next += pace.intervalMs;
+      const wait = next - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    const tx = await api.call<{ id: string; messageIds: string[] }>('POST', '/v1/transactions', {
+      producerGroup: `bench-${run}`,
+      messages: Array.from({ length: batch }, (_, i) => ({
+        topic: `bench-${run}`,
+        key: `order-${i}`,
+        body: { orderId: i, amount: 42, note: 'bench' },
+      })),
+    });
+    const sentAt = performance.now();
+    for (const id of tx.messageIds) commitSentAt.set(id, sentAt);
+    await api.call('POST', `/v1/transactions/${tx.id}/commit`);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export async function phase(
+  options: PhaseOptions,
+  api: Api,
+  consumer: Awaited<ReturnType<typeof startConsumer>>,
+  run: string,
+  producers: number,
+  batch: number,
+  seconds: number,
+  ratePerSecond?: number,
+) {
+  const commitSentAt = new Map<string, number>();
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  const intervalMs = ratePerSecond ? (1000 * producers * batch) / ratePerSecond : 0;
+  await Promise.all(
+    Array.from({ length: producers }, (_, i) =>
+      produce(
+        api,
+        run,
+        until,
+        commitSentAt,
+        batch,
+        ratePerSecond ? { intervalMs, offsetMs: (i * intervalMs) / producers } : undefined,
+      ),
+    ),
+  );
+  const produced = performance.now();
+  // Deliveries trail commits when producers outrun the consumer side: wait for the backlog to
+  // drain (at most BENCH_DRAIN_SECONDS), so throughput counts delivered messages only and the next
+  // phase starts on an empty queue.
+  while (performance.now() - produced < options.drainSeconds * 1000) {
+    if ([...commitSentAt.keys()].every((id) => consumer.arrivals.has(id))) break;
+    await sleep(50);
+  }
+  const latencies: number[] = [];
+  let lastArrival = started;
+  let delivered = 0;
+  for (const [id, sentAt] of commitSentAt) {
+    const arrived = consumer.arrivals.get(id);
+    if (arrived === undefined) continue;
+    delivered++;
+    latencies.push(arrived - sentAt);
+    lastArrival = Math.max(lastArrival, arrived);
+  }
+  latencies.sort((a, b) => a - b);
+  const elapsed = (lastArrival - started) / 1000;
+  return {
+    producers,
+    messagesPerTransaction: batch,
+    targetRate: ratePerSecond ?? null,
+    committed: commitSentAt.size,
+    delivered,
+    undelivered: commitSentAt.size - delivered,
+    seconds: Number(elapsed.toFixed(2)),
+    messagesPerSecond: Math.round(delivered / elapsed),
+    latencyMs: {
+      p50: Number(percentile(latencies, 50).toFixed(1)),
+      p99: Number(percentile(latencies, 99).toFixed(1)),
+      max: Number((latencies[latencies.length - 1] ?? NaN).toFixed(1)),
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Plain sends (SPEC §6): messages committed at once. Concurrent sends share one database
+// transaction — one statement for all their messages, one for their deliveries, one COMMIT — and
+// each caller is answered once that transaction has committed.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { GroupCommit, REQUEST_GROUP_COMMIT, succeeded } from '../common/group-commit';
+import { DispatchService } from '../delivery/dispatch/dispatch.service';
+import { IdempotencyService, type IdempotentResult } from '../idempotency/idempotency.service';
+import type { NewMessage } from './message.dto';
+import { MessagesRepository } from './messages.repository';
+
+export interface SendRequest<T> {
+  /** The Idempotency-Key's scope: the caller, the route and the topic. */
+  scope: string;
+  idempotencyKey?: string;
+  /** The request body, which a repeated Idempotency-Key must match. */
+  request: unknown;
+  /** The messages, all committed together, in this order. */
+  messages: NewMessage[];
+  /** The answer, given the publish time. */
+  answer: (publishedAt: Date) => T;
+}
+
+@Injectable()
+export class SendWriter {
+  private readonly batches = new GroupCommit<SendRequest<unknown>, IdempotentResult<unknown>>(
+    (requests) =>
+      this.dataSource.transaction((manager) =>
+        this.idempotency.runMany(
+          manager,
+          requests.map((r) => ({ scope: r.scope, key: r.idempotencyKey, request: r.request })),
+          async (indexes) => {
+            const messages = indexes.flatMap((i) =>
+              requests[i].messages.map((m) => ({ ...m, transactionId: null })),
+            );
+            const publishedAt = await this.messages.insert(messages, true, manager);
+            await this.dispatch.dispatch(
+              manager,
+              messages.map((m) => m.id),
+            );
+            return indexes.map((i) => succeeded(requests[i].answer(publishedAt)));
+          },
+        ),
+      ),
+    REQUEST_GROUP_COMMIT,
+  );
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
+    private readonly idempotency: IdempotencyService,
+    private readonly dispatch: DispatchService,
+  ) {}
+
+  /** Commits one request's messages in the next batch; resolves once they are durable. */
+  send<T>(request: SendRequest<T>): Promise<IdempotentResult<T>> {
+    return this.batches.add(request) as Promise<IdempotentResult<T>>;
+  }
+}
