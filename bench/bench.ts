@@ -121,6 +121,13 @@ function report(floor: Floor | { skipped: string }, runs: Run[], peakRssMb: numb
           : ''),
     );
   }
+  for (const r of runs) {
+    const { prepare, commit } = r.halfLoad.requestMs;
+    print(
+      `${r.messagesPerTransaction} msg/tx at half load: prepare answered in ${prepare.p50}/${prepare.p99} ms, ` +
+        `commit in ${commit.p50}/${commit.p99} ms (p50/p99)`,
+    );
+  }
   print(`service peak RSS: ${peakRssMb ?? 'n/a'} MB`);
 }
 

@@ -69,6 +69,7 @@ async function produce(
   run: string,
   until: number,
   commitSentAt: Map<string, number>,
+  requestMs: { prepare: number[]; commit: number[] },
   batch: number,
   pace?: { intervalMs: number; offsetMs: number },
 ) {
@@ -80,6 +81,7 @@ async function produce(
       const wait = next - performance.now();
       if (wait > 0) await sleep(wait);
     }
+    const prepareSentAt = performance.now();
     const tx = await api.call<{ id: string; messageIds: string[] }>('POST', '/v1/transactions', {
       producerGroup: `bench-${run}`,
       messages: Array.from({ length: batch }, (_, i) => ({
@@ -89,8 +91,10 @@ async function produce(
       })),
     });
     const sentAt = performance.now();
+    requestMs.prepare.push(sentAt - prepareSentAt);
     for (const id of tx.messageIds) commitSentAt.set(id, sentAt);
     await api.call('POST', `/v1/transactions/${tx.id}/commit`);
+    requestMs.commit.push(performance.now() - sentAt);
   }
 }
 
@@ -110,6 +114,7 @@ export async function phase(
   ratePerSecond?: number,
 ) {
   const commitSentAt = new Map<string, number>();
+  const requestMs = { prepare: [] as number[], commit: [] as number[] };
   const started = performance.now();
   const until = started + seconds * 1000;
   const intervalMs = ratePerSecond ? (1000 * producers * batch) / ratePerSecond : 0;
@@ -120,6 +125,7 @@ export async function phase(
         run,
         until,
         commitSentAt,
+        requestMs,
         batch,
         ratePerSecond ? { intervalMs, offsetMs: (i * intervalMs) / producers } : undefined,
       ),
@@ -159,5 +165,15 @@ export async function phase(
       p99: Number(percentile(latencies, 99).toFixed(1)),
       max: Number((latencies[latencies.length - 1] ?? NaN).toFixed(1)),
     },
+    /** How long the API took to answer, p50/p99 (a commit's answer comes before its push). */
+    requestMs: {
+      prepare: p50p99(requestMs.prepare),
+      commit: p50p99(requestMs.commit),
+    },
   };
+}
+
+function p50p99(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: Number(percentile(sorted, 50).toFixed(1)), p99: Number(percentile(sorted, 99).toFixed(1)) };
 }

@@ -90,5 +90,5 @@ export class GroupCommit<In, Out> {
   }
 }
 
-/** What the request paths use: batches of up to 256 requests, four written at a time. */
-export const REQUEST_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxInFlight: 4 };
+/** What the request paths use: batches of up to 256 requests, two written at a time. */
+export const REQUEST_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxInFlight: 2 };

@@ -1,8 +1,8 @@
 // A child process that owns a Postgres and a Redis of its own for a spec that must restart them
 // (jest's module runtime cannot load the ESM-only launcher packages). It prints one JSON line of
 // URLs when ready, then takes commands on stdin, one per line: "restart-postgres",
-// "restart-redis", "stop"; each is answered by a JSON line with the current URLs.
-const { chmodSync, mkdtempSync, rmSync } = require('node:fs');
+// "kill-postgres" (SIGKILL, then start again: crash recovery), "restart-redis", "stop"; each is answered by a JSON line with the current URLs.
+const { chmodSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { createInterface } = require('node:readline');
@@ -18,6 +18,18 @@ let redis;
 const urls = () => ({ postgres: pg.url('postgres'), redis: redis.url });
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
+/** Backends outlive a killed postmaster for a moment; until they are gone it cannot start. */
+async function startAfterCrash() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEmbeddedPostgres(join(dir, 'postgres'), 'postgres', quiet);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 async function main() {
   pg = await startEmbeddedPostgres(join(dir, 'postgres'), 'postgres', quiet);
   redis = await startLocalRedis(join(dir, 'redis'), quiet);
@@ -26,6 +38,10 @@ async function main() {
     if (line === 'restart-postgres') {
       await pg.stop();
       pg = await startEmbeddedPostgres(join(dir, 'postgres'), 'postgres', quiet);
+    } else if (line === 'kill-postgres') {
+      const pid = Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+      pg = await startAfterCrash();
     } else if (line === 'restart-redis') {
       await redis.stop();
       redis = await startLocalRedis(join(dir, 'redis'), quiet);

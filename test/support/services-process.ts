@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 export interface ServicesProcess {
   urls: { postgres: string; redis: string };
   restartPostgres(): Promise<{ postgres: string; redis: string }>;
+  /** SIGKILL, then start again (crash recovery). */
+  killPostgres(): Promise<{ postgres: string; redis: string }>;
   restartRedis(): Promise<{ postgres: string; redis: string }>;
   stop(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function startServicesProcess(): Promise<ServicesProcess> {
   return {
     urls,
     restartPostgres: () => command('restart-postgres'),
+    killPostgres: () => command('kill-postgres'),
     restartRedis: () => command('restart-redis'),
     stop: async () => {
       if (child.exitCode === null) await command('stop').catch(() => undefined);

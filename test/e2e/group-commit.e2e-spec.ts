@@ -1,0 +1,320 @@
+// Group commit (issue 12): concurrent requests share a database transaction, yet each is answered
+// on its own merits, none before its batch is durable, and cached config follows changes made on
+// another instance.
+import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { startApp, startProcess, type AppProcess } from '../support/app-process';
+import { createGroup, createTopic, producerGroup } from '../support/delivery-fixture';
+import { expectEventually } from '../support/eventually';
+import { HttpClient, type HttpResult } from '../support/http-client';
+import { useService } from '../support/service-fixture';
+import { startServicesProcess, type ServicesProcess } from '../support/services-process';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+
+const statusCounts = (results: HttpResult[]) =>
+  results.reduce<Record<number, number>>(
+    (counts, r) => ({ ...counts, [r.status]: (counts[r.status] ?? 0) + 1 }),
+    {},
+  );
+
+describe('group commit: mixed batches', () => {
+  const service = useService();
+  let topic: string;
+  let group: string;
+
+  beforeAll(async () => {
+    topic = await createTopic(service.http);
+    group = await producerGroup(service.http);
+    await createGroup(service.http, topic, { delivery: { type: 'pull' } });
+  });
+
+  const prepare = (
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+    http = service.http,
+  ) =>
+    http.post(
+      '/v1/transactions',
+      { producerGroup: group, messages: [{ topic, body: { n: 1 } }], ...body },
+      { headers },
+    );
+  const transactionCount = async () =>
+    (
+      await service.env.db.query(`SELECT count(*)::int AS n FROM transactions WHERE producer_group = $1`, [
+        group,
+      ])
+    ).rows[0].n as number;
+
+  it('answers each concurrent prepare on its own: the failures fail alone, the rest are stored', async () => {
+    const otherGroup = await producerGroup(service.http);
+    const restricted = service.http.withToken(
+      (
+        await service.http.post('/v1/admin/api-keys', {
+          name: `restricted-${randomUUID()}`,
+          role: 'producer',
+          producerGroups: [group],
+          topics: [topic],
+        })
+      ).body.token,
+    );
+    const before = await transactionCount();
+    const same = `same-${randomUUID()}`;
+    const clash = `clash-${randomUUID()}`;
+    const [good, unknownTopic, forbidden, repeated, clashing] = await Promise.all([
+      Promise.all(Array.from({ length: 40 }, () => prepare({}))),
+      Promise.all(
+        Array.from({ length: 10 }, () =>
+          prepare({ messages: [{ topic: `no-such-${randomUUID()}`, body: 1 }] }),
+        ),
+      ),
+      Promise.all(Array.from({ length: 5 }, () => prepare({ producerGroup: otherGroup }, {}, restricted))),
+      Promise.all([prepare({}, { 'idempotency-key': same }), prepare({}, { 'idempotency-key': same })]),
+      Promise.all([
+        prepare({ messages: [{ topic, body: 'a' }] }, { 'idempotency-key': clash }),
+        prepare({ messages: [{ topic, body: 'b' }] }, { 'idempotency-key': clash }),
+      ]),
+    ]);
+
+    expect(statusCounts(good)).toEqual({ 201: 40 });
+    expect(statusCounts(unknownTopic)).toEqual({ 404: 10 });
+    expect(statusCounts(forbidden)).toEqual({ 403: 5 });
+    expect(statusCounts(repeated)).toEqual({ 200: 1, 201: 1 });
+    expect(repeated[0].body.id).toBe(repeated[1].body.id);
+    expect(statusCounts(clashing)).toEqual({ 201: 1, 422: 1 });
+    expect(clashing.find((r) => r.status === 422)?.body.error).toBe('idempotency_key_reused');
+
+    expect(await transactionCount()).toBe(before + 40 + 1 + 1);
+    const ids = [...good, repeated[0], clashing.find((r) => r.status === 201) as HttpResult].map(
+      (r) => r.body.id,
+    );
+    const stored = await service.env.db.query(
+      `SELECT t.id, count(m.id)::int AS messages FROM transactions t JOIN messages m ON m.transaction_id = t.id
+        WHERE t.id = ANY ($1) AND t.state = 'PREPARED' AND m.state = 'PREPARED' GROUP BY t.id`,
+      [ids],
+    );
+    expect(stored.rows).toHaveLength(42);
+    expect(stored.rows.every((row) => row.messages === 1)).toBe(true);
+  });
+
+  it('applies concurrent verdicts each on its own: opposite verdicts conflict, repeats agree', async () => {
+    const prepared = await Promise.all(Array.from({ length: 40 }, () => prepare({})));
+    const ids = prepared.map((r) => r.body.id as string);
+    const verdict = (id: string, v: 'commit' | 'rollback') =>
+      service.http.post(`/v1/transactions/${id}/${v}`);
+    const [commits, rollbacks, opposite, twice, unknown] = await Promise.all([
+      Promise.all(ids.slice(0, 20).map((id) => verdict(id, 'commit'))),
+      Promise.all(ids.slice(20, 30).map((id) => verdict(id, 'rollback'))),
+      Promise.all(
+        ids.slice(30, 35).map((id) => Promise.all([verdict(id, 'commit'), verdict(id, 'rollback')])),
+      ),
+      Promise.all(ids.slice(35, 40).map((id) => Promise.all([verdict(id, 'commit'), verdict(id, 'commit')]))),
+      Promise.all(Array.from({ length: 3 }, () => verdict(randomUUID(), 'commit'))),
+    ]);
+
+    expect(statusCounts(commits)).toEqual({ 200: 20 });
+    expect(
+      commits.every(
+        (r, i) => r.body.state === 'COMMITTED' && r.body.messageIds.length === 1 && r.body.id === ids[i],
+      ),
+    ).toBe(true);
+    expect(statusCounts(rollbacks)).toEqual({ 200: 10 });
+    expect(statusCounts(unknown)).toEqual({ 404: 3 });
+    for (const pair of twice) {
+      expect(pair.map((r) => [r.status, r.body.state])).toEqual([
+        [200, 'COMMITTED'],
+        [200, 'COMMITTED'],
+      ]);
+    }
+    const winners = new Map<string, string>();
+    opposite.forEach((pair, i) => {
+      expect(statusCounts(pair)).toEqual({ 200: 1, 409: 1 });
+      winners.set(ids[30 + i], (pair.find((r) => r.status === 200) as HttpResult).body.state);
+    });
+
+    const rows = await service.env.db.query(
+      `SELECT t.id, t.state, m.state AS message_state, m.commit_seq IS NOT NULL AS sequenced,
+              (SELECT count(*)::int FROM deliveries d WHERE d.message_id = m.id) AS deliveries
+         FROM transactions t JOIN messages m ON m.transaction_id = t.id WHERE t.id = ANY ($1)`,
+      [ids],
+    );
+    const byId = new Map(rows.rows.map((row) => [row.id, row]));
+    const expected = (id: string, i: number) =>
+      i < 20 || i >= 35 ? 'COMMITTED' : i < 30 ? 'ROLLED_BACK' : (winners.get(id) as string);
+    ids.forEach((id, i) => {
+      const state = expected(id, i);
+      const committed = state === 'COMMITTED';
+      expect(byId.get(id)).toEqual({
+        id,
+        state,
+        message_state: state,
+        sequenced: committed,
+        deliveries: committed ? 1 : 0,
+      });
+    });
+  });
+
+  it('commits concurrent plain sends together, refusing only the one with an unknown topic', async () => {
+    const sends = await Promise.all([
+      ...Array.from({ length: 30 }, (_, n) =>
+        service.http.post(`/v1/topics/${topic}/messages`, { body: { n } }),
+      ),
+      service.http.post(`/v1/topics/no-such-${randomUUID()}/messages`, { body: 1 }),
+    ]);
+    expect(statusCounts(sends)).toEqual({ 201: 30, 404: 1 });
+    const ids = sends.slice(0, 30).map((r) => r.body.id);
+    const rows = await service.env.db.query(
+      `SELECT count(*)::int AS n FROM messages m JOIN deliveries d ON d.message_id = m.id
+        WHERE m.id = ANY ($1) AND m.state = 'COMMITTED' AND m.commit_seq IS NOT NULL`,
+      [ids],
+    );
+    expect(rows.rows[0].n).toBe(30);
+  });
+});
+
+describe('group commit: nothing is answered 2xx before it is durable (Postgres killed mid-batch)', () => {
+  const ADMIN = `gc-admin-${randomUUID()}`;
+  let services: ServicesProcess;
+  let proxy: TcpProxy;
+  let app: AppProcess;
+  let databaseUrl: string;
+
+  beforeAll(async () => {
+    services = await startServicesProcess();
+    const admin = new Client({ connectionString: services.urls.postgres });
+    await admin.connect();
+    await admin.query('CREATE DATABASE txmsg_group_commit');
+    await admin.end();
+    proxy = await startTcpProxy('127.0.0.1', Number(new URL(services.urls.postgres).port));
+    const url = new URL(services.urls.postgres);
+    url.pathname = '/txmsg_group_commit';
+    url.port = String(proxy.port);
+    databaseUrl = url.toString();
+    app = await startProcess({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: services.urls.redis,
+      TXMSG_ADMIN_TOKEN: ADMIN,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      TXMSG_DB_CONNECT_TIMEOUT_MS: '1000',
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop('SIGKILL');
+    await proxy?.close();
+    await services?.stop();
+  });
+
+  it('stores every transaction it answered 201 and commits every one it answered 200', async () => {
+    const http = new HttpClient(app.url, ADMIN);
+    const topic = await createTopic(http);
+    const group = await producerGroup(http);
+    await createGroup(http, topic, { delivery: { type: 'pull' } });
+    const prepared: string[] = [];
+    const committed: string[] = [];
+    let failures = 0;
+    const until = Date.now() + 5000;
+    const producer = async () => {
+      while (Date.now() < until) {
+        const tx = await http.post('/v1/transactions', {
+          producerGroup: group,
+          messages: [{ topic, body: 1 }],
+        });
+        if (tx.status !== 201) {
+          failures++;
+          continue;
+        }
+        prepared.push(tx.body.id);
+        const commit = await http.post(`/v1/transactions/${tx.body.id}/commit`);
+        if (commit.status === 200) committed.push(tx.body.id);
+        else failures++;
+      }
+    };
+    const kill = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const urls = await services.killPostgres();
+      proxy.retarget(Number(new URL(urls.postgres).port));
+    })();
+    await Promise.all([...Array.from({ length: 16 }, producer), kill]);
+
+    expect(failures).toBeGreaterThan(0); // the kill did land among requests in flight
+    expect(committed.length).toBeGreaterThan(0);
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const rows = await db.query(
+        `SELECT t.id, t.state, bool_and(m.state = t.state) AS messages_agree,
+                count(d.id)::int AS deliveries
+           FROM transactions t JOIN messages m ON m.transaction_id = t.id
+           LEFT JOIN deliveries d ON d.message_id = m.id
+          WHERE t.id = ANY ($1) GROUP BY t.id`,
+        [prepared],
+      );
+      const byId = new Map(rows.rows.map((row) => [row.id, row]));
+      expect(prepared.filter((id) => !byId.has(id))).toEqual([]);
+      for (const id of committed) {
+        expect(byId.get(id)).toMatchObject({ state: 'COMMITTED', messages_agree: true, deliveries: 1 });
+      }
+    } finally {
+      await db.end();
+    }
+  }, 60_000);
+});
+
+describe('group commit: cached config follows a change made on another instance', () => {
+  // A cache that would keep entries for ten minutes: only the change notification can explain
+  // another instance honouring a change at once.
+  const service = useService({ TXMSG_CONFIG_CACHE_TTL_MS: '600000' });
+  let other: AppProcess;
+  let b: HttpClient;
+
+  beforeAll(async () => {
+    other = await startApp(service.env, { TXMSG_CONFIG_CACHE_TTL_MS: '600000' });
+    b = new HttpClient(other.url, service.env.adminToken);
+  });
+  afterAll(() => other?.stop());
+
+  /** The documented bound when Redis is up: the change is announced as soon as it commits. */
+  const WITHIN_MS = 2000;
+
+  it('honours a consumer group turned from pull to push', async () => {
+    const topic = await createTopic(service.http);
+    const group = await createGroup(service.http, topic, { delivery: { type: 'pull' } });
+    const receive = () => b.post(`/v1/consumer-groups/${group.name}/receive`, { waitSeconds: 0 });
+    expect((await receive()).status).toBe(200); // instance B has it cached as a pull group
+    const changed = await service.http.put(`/v1/consumer-groups/${group.name}`, {
+      topic,
+      delivery: { type: 'push', url: 'http://127.0.0.1:9/push' },
+    });
+    expect(changed.status).toBe(200);
+    await expectEventually(async () => expect((await receive()).status).toBe(409), WITHIN_MS);
+  });
+
+  it('honours a producer group’s new check immunity', async () => {
+    const topic = await createTopic(service.http);
+    const group = await producerGroup(service.http);
+    const prepareOnB = async () =>
+      (await b.post('/v1/transactions', { producerGroup: group, messages: [{ topic, body: 1 }] })).body;
+    const immunity = (tx: { createdAt: string; nextCheckAt: string }) =>
+      (Date.parse(tx.nextCheckAt) - Date.parse(tx.createdAt)) / 1000;
+    expect(immunity(await prepareOnB())).toBeCloseTo(3600, 0);
+    expect(
+      (
+        await service.http.put(`/v1/producer-groups/${group}`, {
+          checkbackUrl: 'http://127.0.0.1:9/none',
+          checkImmunitySeconds: 120,
+        })
+      ).status,
+    ).toBe(200);
+    await expectEventually(async () => expect(immunity(await prepareOnB())).toBeCloseTo(120, 0), WITHIN_MS);
+  });
+
+  it('honours a deleted topic', async () => {
+    const topic = await createTopic(service.http);
+    const sendOnB = () => b.post(`/v1/topics/${topic}/messages`, { body: 1 });
+    expect((await sendOnB()).status).toBe(201);
+    expect((await service.http.delete(`/v1/topics/${topic}`)).status).toBe(204);
+    await expectEventually(async () => expect((await sendOnB()).status).toBe(404), WITHIN_MS);
+  });
+});
