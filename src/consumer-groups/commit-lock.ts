@@ -9,6 +9,9 @@ import { queryPrepared, queryRows } from '../infra/database/sql';
  */
 const COMMIT_LOCK_KEY = 0x74786d73; // "txms"
 
+/** For a statement that takes commit sequence numbers itself: a CTE that holds the lock shared. */
+export const COMMIT_LOCK_SHARED_CTE = `commit_lock AS (SELECT pg_advisory_xact_lock_shared(${COMMIT_LOCK_KEY}))`;
+
 export async function holdCommitLockShared(manager: EntityManager): Promise<void> {
   await queryPrepared(manager, 'txmsg_commit_lock_shared', `SELECT pg_advisory_xact_lock_shared($1)`, [
     COMMIT_LOCK_KEY,

@@ -31,6 +31,36 @@ export interface MessageRow {
 }
 
 /**
+ * The INSERT of messages from arrays, its parameters numbered from `$first` (see
+ * `insertMessagesParams`), for a statement of its own or a CTE of a larger one.
+ */
+export const insertMessagesSql = (first: number) => {
+  const $ = (i: number) => `$${first + i}`;
+  return `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
+                             published_at, commit_seq)
+       SELECT m.id, m.topic, m.transaction_id, ${$(9)}, m.body::json, m.key, m.tag, m.headers::jsonb, m.sharding_key,
+              m.delay_ms, CASE WHEN ${$(10)} THEN now() END, CASE WHEN ${$(10)} THEN nextval('message_commit_seq') END
+         FROM unnest(${$(0)}::uuid[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::text[],
+                     ${$(5)}::text[], ${$(6)}::text[], ${$(7)}::int[], ${$(8)}::uuid[])
+              WITH ORDINALITY AS m(id, topic, body, key, tag, headers, sharding_key, delay_ms, transaction_id, n)
+        ORDER BY m.n`;
+};
+
+export const insertMessagesParams = (messages: StoredMessage[], committed: boolean): unknown[] => [
+  messages.map((m) => m.id),
+  messages.map((m) => m.topic),
+  messages.map((m) => JSON.stringify(m.body)),
+  messages.map((m) => m.key ?? null),
+  messages.map((m) => m.tag ?? null),
+  messages.map((m) => JSON.stringify(m.headers ?? {})),
+  messages.map((m) => m.shardingKey ?? null),
+  messages.map((m) => m.delayMs ?? 0),
+  messages.map((m) => m.transactionId),
+  committed ? 'COMMITTED' : 'PREPARED',
+  committed,
+];
+
+/**
  * Messages in Postgres. Writes are one statement per batch of requests (unnest of arrays) however
  * many messages they carry; commit order is a global sequence.
  */
@@ -45,69 +75,10 @@ export class MessagesRepository {
     const rows = await queryPrepared<{ publishedAt: Date | null }>(
       manager,
       'txmsg_messages_insert',
-      `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
-                             published_at, commit_seq)
-       SELECT m.id, m.topic, m.transaction_id, $10, m.body::json, m.key, m.tag, m.headers::jsonb, m.sharding_key,
-              m.delay_ms, CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN nextval('message_commit_seq') END
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
-                     $9::uuid[])
-              WITH ORDINALITY AS m(id, topic, body, key, tag, headers, sharding_key, delay_ms, transaction_id, n)
-        ORDER BY m.n
-       RETURNING published_at`,
-      [
-        messages.map((m) => m.id),
-        messages.map((m) => m.topic),
-        messages.map((m) => JSON.stringify(m.body)),
-        messages.map((m) => m.key ?? null),
-        messages.map((m) => m.tag ?? null),
-        messages.map((m) => JSON.stringify(m.headers ?? {})),
-        messages.map((m) => m.shardingKey ?? null),
-        messages.map((m) => m.delayMs ?? 0),
-        messages.map((m) => m.transactionId),
-        committed ? 'COMMITTED' : 'PREPARED',
-        committed,
-      ],
+      `${insertMessagesSql(1)} RETURNING published_at`,
+      insertMessagesParams(messages, committed),
     );
     return rows[0].publishedAt ?? new Date();
-  }
-
-  /**
-   * Publishes the messages of transactions: COMMITTED, published now, commit sequence in the order
-   * of the transactions given and in id order within each.
-   */
-  async commitTransactions(
-    transactionIds: string[],
-    manager: EntityManager,
-  ): Promise<MessageOfTransaction[]> {
-    if (transactionIds.length === 0) return [];
-    await holdCommitLockShared(manager);
-    return queryPrepared<MessageOfTransaction>(
-      manager,
-      'txmsg_messages_commit',
-      `WITH ordered AS (
-         SELECT id, nextval('message_commit_seq') AS seq
-           FROM (SELECT m.id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)
-                   JOIN messages m ON m.transaction_id = t.id AND m.state = 'PREPARED'
-                  ORDER BY t.n, m.id) AS pending
-       )
-       UPDATE messages m SET state = 'COMMITTED', published_at = now(), commit_seq = ordered.seq
-         FROM ordered WHERE m.id = ordered.id
-       RETURNING m.id, m.transaction_id`,
-      [transactionIds],
-    );
-  }
-
-  async rollbackTransactions(
-    transactionIds: string[],
-    manager: EntityManager,
-  ): Promise<MessageOfTransaction[]> {
-    if (transactionIds.length === 0) return [];
-    return queryRows<MessageOfTransaction>(
-      manager,
-      `UPDATE messages SET state = 'ROLLED_BACK' WHERE transaction_id = ANY ($1::uuid[]) AND state = 'PREPARED'
-       RETURNING id, transaction_id`,
-      [transactionIds],
-    );
   }
 
   /** The message ids of transactions. */

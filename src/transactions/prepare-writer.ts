@@ -1,13 +1,13 @@
 // Prepare (SPEC §5): half messages stored PREPARED with their transaction. Concurrent prepares
-// share one database transaction — one statement for the transactions, one for all their
-// messages, one COMMIT — and each caller is answered once that transaction has committed.
+// share one statement that stores the transactions and all their messages (within one database
+// transaction with the Idempotency-Key records when any carry a key), and each caller is
+// answered once it has committed.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { GroupCommit, REQUEST_GROUP_COMMIT, succeeded } from '../common/group-commit';
 import { newId } from '../common/ids';
 import { IdempotencyService, type IdempotentResult } from '../idempotency/idempotency.service';
-import { MessagesRepository } from '../messages/messages.repository';
 import type { PrepareTransactionDto } from './transaction.dto';
 import { toTransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
@@ -34,53 +34,52 @@ export type Prepared = ReturnType<typeof toPrepared>;
 
 @Injectable()
 export class PrepareWriter {
-  private readonly batches = new GroupCommit<PrepareRequest, IdempotentResult<Prepared>>(
-    (requests) =>
-      this.dataSource.transaction((manager) =>
-        this.idempotency.runMany(
-          manager,
-          requests.map((r) => ({ scope: r.scope, key: r.idempotencyKey, request: r.dto })),
-          async (indexes) => {
-            const created = indexes.map((i) => {
-              const id = newId();
-              const { dto } = requests[i];
-              const messages = dto.messages.map((m) => ({ ...m, id: newId(), transactionId: id }));
-              return { id, dto, immunitySeconds: requests[i].immunitySeconds, messages };
-            });
-            const rows = await this.transactions.insertMany(
-              created.map((c) => ({
-                id: c.id,
-                producerGroup: c.dto.producerGroup,
-                immunitySeconds: c.immunitySeconds,
-              })),
-              manager,
-            );
-            await this.messages.insert(
-              created.flatMap((c) => c.messages),
-              false,
-              manager,
-            );
-            const byId = new Map(rows.map((row) => [row.id, row]));
-            return created.map((c) =>
-              succeeded(
-                toPrepared(
-                  byId.get(c.id) as TransactionRow,
-                  c.messages.map((m) => m.id),
-                ),
-              ),
-            );
-          },
-        ),
+  private readonly batches = new GroupCommit<PrepareRequest, IdempotentResult<Prepared>>(async (requests) => {
+    const all = requests.map((_, i) => i);
+    // Without Idempotency-Keys a batch is one statement, committed on its own.
+    if (requests.every((r) => r.idempotencyKey === undefined)) {
+      const created = await this.create(requests, all, this.dataSource);
+      return created.map((outcome) => succeeded({ status: 201, body: outcome }));
+    }
+    return this.dataSource.transaction((manager) =>
+      this.idempotency.runMany(
+        manager,
+        requests.map((r) => ({ scope: r.scope, key: r.idempotencyKey, request: r.dto })),
+        async (indexes) => (await this.create(requests, indexes, manager)).map(succeeded),
       ),
-    REQUEST_GROUP_COMMIT,
-  );
+    );
+  }, REQUEST_GROUP_COMMIT);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionsRepository,
-    private readonly messages: MessagesRepository,
     private readonly idempotency: IdempotencyService,
   ) {}
+
+  private async create(
+    requests: PrepareRequest[],
+    indexes: number[],
+    runner: DataSource | EntityManager,
+  ): Promise<Prepared[]> {
+    const created = indexes.map((i) => {
+      const id = newId();
+      const { dto, immunitySeconds } = requests[i];
+      const messages = dto.messages.map((m) => ({ ...m, id: newId(), transactionId: id }));
+      return { id, producerGroup: dto.producerGroup, immunitySeconds, messages };
+    });
+    const rows = await this.transactions.insertMany(
+      created,
+      created.flatMap((c) => c.messages),
+      runner,
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return created.map((c) =>
+      toPrepared(
+        byId.get(c.id) as TransactionRow,
+        c.messages.map((m) => m.id),
+      ),
+    );
+  }
 
   /** Prepares one transaction in the next batch; resolves once it is durable. */
   prepare(request: PrepareRequest): Promise<IdempotentResult<Prepared>> {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { insertMessagesParams, insertMessagesSql, type StoredMessage } from '../messages/messages.repository';
+import { COMMIT_LOCK_SHARED_CTE } from '../consumer-groups/commit-lock';
 import { queryPrepared, queryRows } from '../infra/database/sql';
 import type { TransactionState } from './transaction-state';
 
@@ -27,21 +29,27 @@ export interface CheckAttemptRow {
 
 @Injectable()
 export class TransactionsRepository {
+  /** Inserts PREPARED transactions with their messages, in one statement. */
   insertMany(
     transactions: { id: string; producerGroup: string; immunitySeconds: number }[],
-    manager: EntityManager,
+    messages: StoredMessage[],
+    runner: DataSource | EntityManager,
   ): Promise<TransactionRow[]> {
     return queryPrepared<TransactionRow>(
-      manager,
+      runner,
       'txmsg_transactions_insert',
-      `INSERT INTO transactions (id, producer_group, state, next_check_at)
-       SELECT id, producer_group, 'PREPARED', now() + make_interval(secs => immunity)
-         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS t(id, producer_group, immunity)
-       RETURNING *`,
+      `WITH prepared AS (
+         INSERT INTO transactions (id, producer_group, state, next_check_at)
+         SELECT id, producer_group, 'PREPARED', now() + make_interval(secs => immunity)
+           FROM unnest($1::uuid[], $2::text[], $3::int[]) AS t(id, producer_group, immunity)
+         RETURNING *
+       ), stored AS (${insertMessagesSql(4)})
+       SELECT * FROM prepared`,
       [
         transactions.map((t) => t.id),
         transactions.map((t) => t.producerGroup),
         transactions.map((t) => t.immunitySeconds),
+        ...insertMessagesParams(messages, false),
       ],
     );
   }
@@ -65,21 +73,45 @@ export class TransactionsRepository {
     );
   }
 
-  /** A resolved transaction is never checked again: its schedule and lease are cleared. */
+  /**
+   * Resolves locked transactions and their messages in one statement: a commit publishes the
+   * messages (COMMITTED, published now, commit sequence in the order given and by id within a
+   * transaction, under the commit lock), a rollback marks them ROLLED_BACK. A resolved
+   * transaction is never checked again: its schedule and lease are cleared. Returns each
+   * transaction with its message ids.
+   */
   resolveMany(
     verdicts: { id: string; state: TransactionState; resolvedBy: string }[],
     manager: EntityManager,
-  ): Promise<TransactionRow[]> {
+  ): Promise<(TransactionRow & { messageIds: string[] })[]> {
     if (verdicts.length === 0) return Promise.resolve([]);
-    return queryPrepared<TransactionRow>(
+    return queryPrepared<TransactionRow & { messageIds: string[] }>(
       manager,
       'txmsg_transactions_resolve',
-      `UPDATE transactions t
-          SET state = v.state, resolved_at = now(), resolved_by = v.resolved_by, next_check_at = NULL,
-              check_lease_until = NULL, check_lease_owner = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, state, resolved_by)
-        WHERE t.id = v.id
-       RETURNING t.*`,
+      `WITH v AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS v(id, state, resolved_by, n)
+       ), ${COMMIT_LOCK_SHARED_CTE},
+       ordered AS (
+         SELECT pending.id, nextval('message_commit_seq') AS seq
+           FROM (SELECT m.id FROM v JOIN messages m ON m.transaction_id = v.id AND m.state = 'PREPARED'
+                  WHERE v.state = 'COMMITTED' ORDER BY v.n, m.id) AS pending, commit_lock
+       ), msgs AS (
+         UPDATE messages m
+            SET state = v.state,
+                published_at = CASE WHEN v.state = 'COMMITTED' THEN now() END,
+                commit_seq = (SELECT o.seq FROM ordered o WHERE o.id = m.id)
+           FROM v WHERE m.transaction_id = v.id AND m.state = 'PREPARED'
+         RETURNING m.id, m.transaction_id
+       ), resolved AS (
+         UPDATE transactions t
+            SET state = v.state, resolved_at = now(), resolved_by = v.resolved_by, next_check_at = NULL,
+                check_lease_until = NULL, check_lease_owner = NULL
+           FROM v WHERE t.id = v.id
+         RETURNING t.*
+       )
+       SELECT r.*, (SELECT coalesce(array_agg(msgs.id::text ORDER BY msgs.id), '{}') FROM msgs
+                     WHERE msgs.transaction_id = r.id) AS message_ids
+         FROM resolved r`,
       [verdicts.map((v) => v.id), verdicts.map((v) => v.state), verdicts.map((v) => v.resolvedBy)],
     );
   }

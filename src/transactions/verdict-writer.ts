@@ -1,7 +1,7 @@
 // Verdicts (SPEC §5): commit or roll back all messages of a transaction together. Concurrent
-// verdicts share one database transaction: the transactions are locked together, their messages
-// committed and rolled back by one statement each, their deliveries recorded by one, and each
-// caller is answered once that transaction has committed.
+// verdicts share one database transaction: the transactions are locked together, resolved with
+// their messages by one statement, their deliveries recorded by one, and each caller is answered
+// once that transaction has committed.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -78,27 +78,24 @@ export class VerdictWriter {
       return succeeded(tx);
     });
 
-    const withVerdict = (verdict: Verdict) =>
-      [...applied].filter(([, a]) => a.verdict === verdict).map(([id]) => id);
-    const committed = await this.messages.commitTransactions(withVerdict('COMMIT'), manager);
-    await this.dispatch.dispatch(
-      manager,
-      committed.map((m) => m.id),
-    );
-    const rolledBack = await this.messages.rollbackTransactions(withVerdict('ROLLBACK'), manager);
     const resolved = await this.transactions.resolveMany(
       [...applied].map(([id, a]) => ({ id, state: STATE_AFTER[a.verdict], resolvedBy: a.resolvedBy })),
       manager,
     );
-    for (const tx of resolved) current.set(tx.id, tx);
+    const messageIds = new Map<string, string[]>();
+    for (const { messageIds: ids, ...tx } of resolved) {
+      current.set(tx.id, tx);
+      messageIds.set(tx.id, ids);
+    }
+    await this.dispatch.dispatch(
+      manager,
+      resolved.filter((tx) => tx.state === 'COMMITTED').flatMap((tx) => messageIds.get(tx.id) ?? []),
+    );
     const repeated = [
       ...new Set(decided.flatMap((d) => (d.ok && !applied.has(d.value.id) ? [d.value.id] : []))),
     ];
-    const messageIds = idsByTransaction([
-      ...committed,
-      ...rolledBack,
-      ...(await this.messages.idsOf(repeated, manager)),
-    ]);
+    for (const [id, ids] of idsByTransaction(await this.messages.idsOf(repeated, manager)))
+      messageIds.set(id, ids);
     return decided.map((d) =>
       d.ok
         ? succeeded(

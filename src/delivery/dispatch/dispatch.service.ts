@@ -22,7 +22,9 @@ export class DispatchService {
   async dispatch(manager: EntityManager, messageIds: string[]): Promise<void> {
     if (messageIds.length === 0) return;
     const queued = await this.deliveries.insertFor(messageIds, manager);
-    if (queued.length > 0) afterCommit(manager, () => this.handOver(queued));
+    // The caller's answer does not wait for the hand-over: it never fails (the reconciler covers
+    // a queue that is down), so it only adds a Redis round trip to the answer.
+    if (queued.length > 0) afterCommit(manager, () => void this.handOver(queued));
   }
 
   /** Queues push deliveries and wakes pull receivers; never throws (Postgres already has them). */
