@@ -39,11 +39,13 @@ async function main() {
     let preloadSeconds: number | null = null;
     if (options.preload > 0) {
       if (!stack.databaseUrl) throw new Error('BENCH_PRELOAD needs the database (BENCH_DATABASE_URL)');
+      // History of a topic of its own, so the run's messages do not go to the preload group too.
+      await api.call('PUT', `/v1/topics/preload-${run}`, {});
       await api.call('PUT', `/v1/consumer-groups/preload-${run}`, {
-        topic: `bench-${run}`,
+        topic: `preload-${run}`,
         delivery: { type: 'pull' },
       });
-      preloadSeconds = await preload(stack.databaseUrl, `bench-${run}`, `preload-${run}`, options.preload);
+      preloadSeconds = await preload(stack.databaseUrl, `preload-${run}`, `preload-${run}`, options.preload);
     }
 
     const runs = [];

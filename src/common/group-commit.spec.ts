@@ -57,6 +57,21 @@ describe(GroupCommit.name, () => {
     expect(writer.batches).toEqual([[1, 2], [3, 4], [5]]);
   });
 
+  it('closes a batch before it outweighs maxWeight, but always takes at least one request', async () => {
+    const writer = gatedWriter();
+    const sut = new GroupCommit<number, number>(
+      writer.write,
+      { maxBatch: 10, maxWeight: 5, maxInFlight: 1 },
+      (n) => n,
+    );
+    const first = sut.add(1);
+    await new Promise((r) => setImmediate(r));
+    const later = [2, 3, 9, 1].map((n) => sut.add(n));
+    for (let i = 0; i < 4; i++) await writer.openNext();
+    expect(await Promise.all([first, ...later])).toEqual([10, 20, 30, 90, 10]);
+    expect(writer.batches).toEqual([[1], [2, 3], [9], [1]]);
+  });
+
   it('fails a request alone when its outcome is a failure', async () => {
     const sut = new GroupCommit<number, number>(
       async (items) => items.map((n) => (n === 2 ? failed(new Error('conflict')) : succeeded(n))),

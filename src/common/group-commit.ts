@@ -11,6 +11,8 @@ export const failed = (error: unknown): Outcome<never> => ({ ok: false, error })
 export interface GroupCommitOptions {
   /** The most requests one batch writes. */
   maxBatch: number;
+  /** The most weight (e.g. messages) one batch carries; a heavier request goes alone. */
+  maxWeight?: number;
   /** Batches written at once; requests arriving while all are busy wait for the next batch. */
   maxInFlight: number;
 }
@@ -41,6 +43,7 @@ export class GroupCommit<In, Out> {
   constructor(
     private readonly write: (items: In[]) => Promise<Outcome<Out>[]>,
     private readonly options: GroupCommitOptions,
+    private readonly weigh: (item: In) => number = () => 1,
   ) {}
 
   add(item: In): Promise<Out> {
@@ -61,13 +64,26 @@ export class GroupCommit<In, Out> {
 
   private flush(): void {
     while (this.waiting.length > 0 && this.inFlight < this.options.maxInFlight) {
-      const batch = this.waiting.splice(0, this.options.maxBatch);
+      const batch = this.waiting.splice(0, this.batchLength());
       this.inFlight++;
       void this.writeBatch(batch).finally(() => {
         this.inFlight--;
         this.schedule();
       });
     }
+  }
+
+  /** How many waiting requests the next batch takes: at least one, within both limits. */
+  private batchLength(): number {
+    const maxWeight = this.options.maxWeight ?? Infinity;
+    let weight = 0;
+    let length = 0;
+    for (const entry of this.waiting) {
+      weight += this.weigh(entry.item);
+      if (length > 0 && (length >= this.options.maxBatch || weight > maxWeight)) break;
+      length++;
+    }
+    return length;
   }
 
   private async writeBatch(batch: Entry<In, Out>[]): Promise<void> {
@@ -90,5 +106,5 @@ export class GroupCommit<In, Out> {
   }
 }
 
-/** What the request paths use: batches of up to 256 requests, two written at a time. */
-export const REQUEST_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxInFlight: 2 };
+/** What the request paths use: batches of up to 256 requests and 1,000 messages, two written at a time. */
+export const REQUEST_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxWeight: 1000, maxInFlight: 2 };

@@ -44,6 +44,7 @@ export class SendWriter {
         ),
       ),
     REQUEST_GROUP_COMMIT,
+    (request) => request.messages.length,
   );
 
   constructor(

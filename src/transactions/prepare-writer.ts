@@ -34,21 +34,25 @@ export type Prepared = ReturnType<typeof toPrepared>;
 
 @Injectable()
 export class PrepareWriter {
-  private readonly batches = new GroupCommit<PrepareRequest, IdempotentResult<Prepared>>(async (requests) => {
-    const all = requests.map((_, i) => i);
-    // Without Idempotency-Keys a batch is one statement, committed on its own.
-    if (requests.every((r) => r.idempotencyKey === undefined)) {
-      const created = await this.create(requests, all, this.dataSource);
-      return created.map((outcome) => succeeded({ status: 201, body: outcome }));
-    }
-    return this.dataSource.transaction((manager) =>
-      this.idempotency.runMany(
-        manager,
-        requests.map((r) => ({ scope: r.scope, key: r.idempotencyKey, request: r.dto })),
-        async (indexes) => (await this.create(requests, indexes, manager)).map(succeeded),
-      ),
-    );
-  }, REQUEST_GROUP_COMMIT);
+  private readonly batches = new GroupCommit<PrepareRequest, IdempotentResult<Prepared>>(
+    async (requests) => {
+      const all = requests.map((_, i) => i);
+      // Without Idempotency-Keys a batch is one statement, committed on its own.
+      if (requests.every((r) => r.idempotencyKey === undefined)) {
+        const created = await this.create(requests, all, this.dataSource);
+        return created.map((outcome) => succeeded({ status: 201, body: outcome }));
+      }
+      return this.dataSource.transaction((manager) =>
+        this.idempotency.runMany(
+          manager,
+          requests.map((r) => ({ scope: r.scope, key: r.idempotencyKey, request: r.dto })),
+          async (indexes) => (await this.create(requests, indexes, manager)).map(succeeded),
+        ),
+      );
+    },
+    REQUEST_GROUP_COMMIT,
+    (request) => request.dto.messages.length,
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

@@ -94,13 +94,14 @@ export class TransactionsRepository {
        ordered AS (
          SELECT pending.id, nextval('message_commit_seq') AS seq
            FROM (SELECT m.id FROM v JOIN messages m ON m.transaction_id = v.id AND m.state = 'PREPARED'
-                  WHERE v.state = 'COMMITTED' ORDER BY v.n, m.id) AS pending, commit_lock
+                  WHERE v.state = 'COMMITTED' AND m.transaction_id = ANY ($1::uuid[])
+                  ORDER BY v.n, m.id) AS pending, commit_lock
        ), msgs AS (
          UPDATE messages m
             SET state = v.state,
                 published_at = CASE WHEN v.state = 'COMMITTED' THEN now() END,
                 commit_seq = (SELECT o.seq FROM ordered o WHERE o.id = m.id)
-           FROM v WHERE m.transaction_id = v.id AND m.state = 'PREPARED'
+           FROM v WHERE m.transaction_id = ANY ($1::uuid[]) AND m.transaction_id = v.id AND m.state = 'PREPARED'
          RETURNING m.id, m.transaction_id
        ), resolved AS (
          UPDATE transactions t
