@@ -6,6 +6,7 @@ import { measureFloor, type Floor } from './floor';
 import { client, phase, setUp, startConsumer } from './load';
 import { preload } from './preload';
 import { startStack } from './stack';
+import { levelledOff, sampleEachMinute } from './sustain';
 import { resetStatements, statementCosts, type StatementCosts } from './statements';
 
 const env = process.env;
@@ -21,13 +22,26 @@ const options = {
   floorSeconds: Number(env.BENCH_FLOOR_SECONDS ?? 12),
   /** Writes a V8 CPU profile of the service (`.txmsg-bench/profiles/`). */
   cpuProfile: env.BENCH_CPU_PROFILE === '1',
+  /** Holds the peak load this long with a short retention instead of the phases above. */
+  sustainMinutes: Number(env.BENCH_SUSTAIN_MINUTES ?? 0),
+  retentionMinutes: Number(env.BENCH_RETENTION_MINUTES ?? 2),
+  retentionIntervalMs: Number(env.BENCH_RETENTION_INTERVAL_MS ?? 10_000),
 };
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
   const consumer = await startConsumer();
-  const stack = await startStack({ cpuProfile: options.cpuProfile });
+  const stack = await startStack({
+    cpuProfile: options.cpuProfile,
+    env:
+      options.sustainMinutes > 0
+        ? {
+            TXMSG_RETENTION_MINUTES: String(options.retentionMinutes),
+            TXMSG_RETENTION_INTERVAL_MS: String(options.retentionIntervalMs),
+          }
+        : {},
+  });
   const api = client(stack.url, stack.token);
   const run = Date.now().toString(36);
   try {
@@ -46,6 +60,25 @@ async function main() {
         delivery: { type: 'pull' },
       });
       preloadSeconds = await preload(stack.databaseUrl, `preload-${run}`, `preload-${run}`, options.preload);
+    }
+
+    if (options.sustainMinutes > 0) {
+      if (!stack.databaseUrl)
+        throw new Error('BENCH_SUSTAIN_MINUTES needs the database (BENCH_DATABASE_URL)');
+      const batch = options.messagesPerTransaction[0];
+      print(
+        `sustained: ${options.producers} producers, ${batch} msg/tx, ${options.sustainMinutes} min, ` +
+          `retention ${options.retentionMinutes} min, every ${options.retentionIntervalMs} ms`,
+      );
+      const load = phase(options, api, consumer, run, options.producers, batch, options.sustainMinutes * 60);
+      const samples = await sampleEachMinute(stack.databaseUrl, load, print);
+      const result = await load;
+      const verdict = levelledOff(samples);
+      print(
+        `${result.messagesPerSecond} msg/s delivered; storage ${verdict.levelled ? 'levelled off' : 'kept growing'}: ${verdict.detail}`,
+      );
+      print(JSON.stringify({ options, floor, sustained: { result, samples, ...verdict } }, null, 2));
+      return;
     }
 
     const runs = [];

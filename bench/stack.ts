@@ -20,7 +20,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { cpuProfile: boolean }): Promise<Stack> {
+export async function startStack(options: {
+  cpuProfile: boolean;
+  /** More environment for the service. */
+  env?: Record<string, string>;
+}): Promise<Stack> {
   if (process.env.TXMSG_BENCH_URL) {
     const token = process.env.TXMSG_BENCH_TOKEN;
     if (!token) throw new Error('TXMSG_BENCH_TOKEN (an admin token) is required with TXMSG_BENCH_URL');
@@ -62,6 +66,7 @@ export async function startStack(options: { cpuProfile: boolean }): Promise<Stac
         TXMSG_ADMIN_TOKEN: token,
         TXMSG_DATA_DIR: dataDir,
         LOG_LEVEL: 'info',
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },

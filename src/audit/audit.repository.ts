@@ -46,13 +46,13 @@ export class AuditRepository {
   }
 
   /** Retention: the audit log is kept as long as messages are. */
-  async deleteOlderThan(hours: number, limit: number): Promise<number> {
+  async deleteOlderThan(minutes: number, limit: number): Promise<number> {
     const rows = await queryRows(
       this.dataSource,
       `DELETE FROM audit_log WHERE id IN (
-         SELECT id FROM audit_log WHERE at < now() - make_interval(hours => $1) ORDER BY at LIMIT $2)
+         SELECT id FROM audit_log WHERE at < now() - make_interval(mins => $1) ORDER BY at LIMIT $2)
        RETURNING id`,
-      [hours, limit],
+      [minutes, limit],
     );
     return rows.length;
   }

@@ -9,7 +9,7 @@ describe(loadConfig.name, () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       maxBodyBytes: 1024 * 1024,
-      retentionHours: 72,
+      retentionMinutes: 72 * 60,
       logLevel: 'info',
       redisPrefix: 'txmsg',
     });
@@ -38,7 +38,7 @@ describe(loadConfig.name, () => {
       dataDir: '/var/lib/txmsg',
       adminToken: 'a-long-enough-admin-token',
       maxBodyBytes: 2048,
-      retentionHours: 24,
+      retentionMinutes: 24 * 60,
       logLevel: 'debug',
     });
     expect(sut.hasRole('push')).toBe(true);
@@ -55,6 +55,7 @@ describe(loadConfig.name, () => {
     ['TXMSG_ROLES', ' , '],
     ['TXMSG_MAX_BODY_BYTES', '-1'],
     ['TXMSG_RETENTION_HOURS', '0'],
+    ['TXMSG_RETENTION_MINUTES', '0'],
     ['LOG_LEVEL', 'chatty'],
   ])('rejects %s=%j with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
@@ -65,6 +66,11 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(
       /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
     );
+  });
+
+  it('takes TXMSG_RETENTION_MINUTES over TXMSG_RETENTION_HOURS', () => {
+    expect(loadConfig({ TXMSG_RETENTION_HOURS: '2', TXMSG_RETENTION_MINUTES: '5' }).retentionMinutes).toBe(5);
+    expect(loadConfig({ TXMSG_RETENTION_HOURS: '2' }).retentionMinutes).toBe(120);
   });
 
   it('treats empty values as unset', () => {

@@ -56,6 +56,8 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(64 * 1024 * 1024) TXMSG_MAX_BODY_BYTES =
     1024 * 1024;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365 * 10) TXMSG_RETENTION_HOURS = 72;
+  /** Overrides TXMSG_RETENTION_HOURS: minutes, for tests and benchmarks that watch retention work. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60 * 24 * 365 * 10) TXMSG_RETENTION_MINUTES?: number;
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'TXMSG_REDIS_PREFIX must match [A-Za-z0-9_.-]{1,64}' })
   TXMSG_REDIS_PREFIX = 'txmsg';
@@ -96,6 +98,7 @@ const ENV_NAMES = [
   'TXMSG_ROLES',
   'TXMSG_MAX_BODY_BYTES',
   'TXMSG_RETENTION_HOURS',
+  'TXMSG_RETENTION_MINUTES',
   'TXMSG_REDIS_PREFIX',
   'TXMSG_DB_POOL_SIZE',
   'TXMSG_DB_CONNECT_TIMEOUT_MS',
@@ -131,7 +134,8 @@ export class AppConfig {
   readonly adminToken?: string;
   readonly roles: ReadonlySet<ServiceRole>;
   readonly maxBodyBytes: number;
-  readonly retentionHours: number;
+  /** How long resolved data is kept (TXMSG_RETENTION_MINUTES, or TXMSG_RETENTION_HOURS × 60). */
+  readonly retentionMinutes: number;
   /** How often the retention job runs (on one `maintenance` instance at a time). */
   readonly retentionIntervalMs: number;
   readonly redisPrefix: string;
@@ -164,7 +168,7 @@ export class AppConfig {
     this.adminToken = env.TXMSG_ADMIN_TOKEN || undefined;
     this.roles = new Set(env.TXMSG_ROLES);
     this.maxBodyBytes = env.TXMSG_MAX_BODY_BYTES;
-    this.retentionHours = env.TXMSG_RETENTION_HOURS;
+    this.retentionMinutes = env.TXMSG_RETENTION_MINUTES ?? env.TXMSG_RETENTION_HOURS * 60;
     this.retentionIntervalMs = env.TXMSG_RETENTION_INTERVAL_MS;
     this.redisPrefix = env.TXMSG_REDIS_PREFIX;
     this.dbPoolSize = env.TXMSG_DB_POOL_SIZE;

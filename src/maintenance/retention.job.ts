@@ -1,4 +1,4 @@
-// Retention (TXMSG_RETENTION_HOURS): on one `maintenance` instance at a time, deletes what is
+// Retention (TXMSG_RETENTION_HOURS, or TXMSG_RETENTION_MINUTES): on one `maintenance` instance at a time, deletes what is
 // fully resolved and older than the retention, in bounded batches so no statement runs long and
 // deliveries keep flowing meanwhile.
 import { Injectable } from '@nestjs/common';
@@ -34,12 +34,12 @@ export class RetentionJob extends PeriodicJob {
   }
 
   async run(): Promise<void> {
-    const hours = this.config.retentionHours;
+    const minutes = this.config.retentionMinutes;
     const kinds = [
-      ['messages', (limit: number) => this.retention.deleteMessages(hours, limit)],
-      ['transactions', (limit: number) => this.retention.deleteTransactions(hours, limit)],
-      ['idempotency_keys', (limit: number) => this.retention.deleteIdempotencyKeys(hours, limit)],
-      ['audit_log', (limit: number) => this.audit.deleteOlderThan(hours, limit)],
+      ['messages', (limit: number) => this.retention.deleteMessages(minutes, limit)],
+      ['transactions', (limit: number) => this.retention.deleteTransactions(minutes, limit)],
+      ['idempotency_keys', (limit: number) => this.retention.deleteIdempotencyKeys(minutes, limit)],
+      ['audit_log', (limit: number) => this.audit.deleteOlderThan(minutes, limit)],
     ] as const;
     for (const [kind, deleteBatch] of kinds) {
       for (let batch = 0; batch < MAX_BATCHES; batch++) {

@@ -15,18 +15,18 @@ import { DELETE_IDEMPOTENCY_KEYS_SQL, DELETE_MESSAGES_SQL, DELETE_TRANSACTIONS_S
 export class RetentionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async deleteMessages(hours: number, limit: number): Promise<number> {
-    const rows = await queryRows(this.dataSource, DELETE_MESSAGES_SQL, [hours, limit]);
+  async deleteMessages(minutes: number, limit: number): Promise<number> {
+    const rows = await queryRows(this.dataSource, DELETE_MESSAGES_SQL, [minutes, limit]);
     return rows.length;
   }
 
-  async deleteTransactions(hours: number, limit: number): Promise<number> {
-    const rows = await queryRows(this.dataSource, DELETE_TRANSACTIONS_SQL, [hours, limit]);
+  async deleteTransactions(minutes: number, limit: number): Promise<number> {
+    const rows = await queryRows(this.dataSource, DELETE_TRANSACTIONS_SQL, [minutes, limit]);
     return rows.length;
   }
 
-  async deleteIdempotencyKeys(hours: number, limit: number): Promise<number> {
-    const rows = await queryRows(this.dataSource, DELETE_IDEMPOTENCY_KEYS_SQL, [hours, limit]);
+  async deleteIdempotencyKeys(minutes: number, limit: number): Promise<number> {
+    const rows = await queryRows(this.dataSource, DELETE_IDEMPOTENCY_KEYS_SQL, [minutes, limit]);
     return rows.length;
   }
 }

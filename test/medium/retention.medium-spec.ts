@@ -9,7 +9,7 @@ import {
 } from '../../src/maintenance/retention.sql';
 import { useTestDatabase } from '../support/test-database';
 
-const HOURS = 72;
+const MINUTES = 72 * 60;
 const OLD = `now() - interval '100 hours'`;
 
 describe('retention (medium: SQL on a real database)', () => {
@@ -89,7 +89,7 @@ describe('retention (medium: SQL on a real database)', () => {
     };
     let deleted = 0;
     for (let round = 0; round < 10; round++) {
-      const rows = await sql(DELETE_MESSAGES_SQL, [HOURS, 2]); // batches of 2: more than one round
+      const rows = await sql(DELETE_MESSAGES_SQL, [MINUTES, 2]); // batches of 2: more than one round
       deleted += rows.length;
       if (rows.length < 2) break;
     }
@@ -122,7 +122,7 @@ describe('retention (medium: SQL on a real database)', () => {
     const withMessage = await transaction('COMMITTED', OLD);
     await message('now()', 'COMMITTED', null, withMessage);
     const stuck = await transaction('STUCK', OLD);
-    await sql(DELETE_TRANSACTIONS_SQL, [HOURS, 1000]);
+    await sql(DELETE_TRANSACTIONS_SQL, [MINUTES, 1000]);
     expect(await exists('transactions', 'id', resolved)).toBe(false);
     expect(await exists('check_attempts', 'transaction_id', resolved)).toBe(false);
     expect(await exists('transactions', 'id', withMessage)).toBe(true);
@@ -132,7 +132,7 @@ describe('retention (medium: SQL on a real database)', () => {
   it('keeps idempotency keys at least 24 hours even with a shorter retention', async () => {
     await sql(`INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response, created_at)
                VALUES ('s', 'day-old', 'h', 201, '{}', now() - interval '23 hours'), ('s', 'two-days', 'h', 201, '{}', now() - interval '49 hours')`);
-    await sql(DELETE_IDEMPOTENCY_KEYS_SQL, [1, 1000]);
+    await sql(DELETE_IDEMPOTENCY_KEYS_SQL, [60, 1000]);
     expect((await sql(`SELECT key FROM idempotency_keys ORDER BY key`)).map((r: any) => r.key)).toEqual([
       'day-old',
     ]);
