@@ -32,13 +32,19 @@ export class ConfigChanges implements OnApplicationBootstrap, OnApplicationShutd
     return `${this.config.redisPrefix}:config-changed`;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.subscriber = createRedis(this.config);
     this.subscriber.on('message', (_channel: string, message: string) => {
       const [kind, name] = message.split('\n', 2) as [ConfigKind, string];
       this.deliver(kind, name);
     });
-    await this.subscriber.subscribe(this.channel);
+    // Not awaited: an instance starts while Redis is down (ioredis subscribes once it connects),
+    // and until then the caches' time to live bounds staleness.
+    this.subscriber
+      .subscribe(this.channel)
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'could not subscribe to config changes yet', error: String(error) }),
+      );
   }
 
   /** Calls `listener` with the name of each `kind` changed here or on another instance. */
