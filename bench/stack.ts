@@ -66,6 +66,8 @@ export async function startStack(options: {
         TXMSG_ADMIN_TOKEN: token,
         TXMSG_DATA_DIR: dataDir,
         LOG_LEVEL: 'info',
+        // As `npm start` runs it.
+        NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-old-space-size=256',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -30,7 +30,13 @@ export function appEnv(env: TestEnv, extra: Record<string, string> = {}): Record
 /** Starts a process with exactly `vars` (plus PATH/HOME) and waits for its "listening" log line. */
 export function startProcess(vars: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...vars },
+    // The heap cap `npm start` sets.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_OPTIONS: '--max-old-space-size=256',
+      ...vars,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -74,7 +80,13 @@ export const startApp = (env: TestEnv, extra: Record<string, string> = {}) =>
 /** Runs the service expecting it to exit (e.g. on bad config); resolves with its code and output. */
 export function runToExit(vars: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...vars },
+    // The heap cap `npm start` sets.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_OPTIONS: '--max-old-space-size=256',
+      ...vars,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
