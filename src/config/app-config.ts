@@ -148,7 +148,7 @@ export class AppConfig {
   /** Check-back: how often to look for due checks, and how many may be in flight (total, per group). */
   readonly checkback: { pollMs: number; concurrency: number; groupConcurrency: number };
   /**
-   * Delivery: push jobs in flight per instance (a job is one commit's messages for one group), and how often the reconciler hands overdue
+   * Delivery: push jobs in flight per instance (a job is one batch of commits' messages for one group), and how often the reconciler hands overdue
    * deliveries back to the queue and expires leases.
    */
   readonly delivery: { pushConcurrency: number; reconcileIntervalMs: number };
