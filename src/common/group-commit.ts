@@ -106,5 +106,5 @@ export class GroupCommit<In, Out> {
   }
 }
 
-/** What the request paths use: batches of up to 256 requests and 1,000 messages, two written at a time. */
-export const REQUEST_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxWeight: 1000, maxInFlight: 2 };
+/** What the request paths use: one batch of up to 256 requests and 1,000 messages written at a time. */
+export const REQUEST_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxWeight: 1000, maxInFlight: 1 };
