@@ -9,9 +9,10 @@ export interface StoredMessage extends NewMessage {
   transactionId: string | null;
 }
 
-export interface MessageOfTransaction {
-  id: string;
+/** A transaction's message ids, in id order. */
+export interface MessageIdsOfTransaction {
   transactionId: string;
+  messageIds: string[];
 }
 
 export interface MessageRow {
@@ -81,12 +82,13 @@ export class MessagesRepository {
     return rows[0].publishedAt ?? new Date();
   }
 
-  /** The message ids of transactions. */
-  idsOf(transactionIds: string[], manager: EntityManager): Promise<MessageOfTransaction[]> {
+  /** The message ids of transactions, in id order per transaction. */
+  idsOf(transactionIds: string[], manager: EntityManager): Promise<MessageIdsOfTransaction[]> {
     if (transactionIds.length === 0) return Promise.resolve([]);
-    return queryRows<MessageOfTransaction>(
+    return queryRows<MessageIdsOfTransaction>(
       manager,
-      `SELECT id, transaction_id FROM messages WHERE transaction_id = ANY ($1::uuid[])`,
+      `SELECT transaction_id, array_agg(id::text ORDER BY id) AS message_ids
+         FROM messages WHERE transaction_id = ANY ($1::uuid[]) GROUP BY transaction_id`,
       [transactionIds],
     );
   }

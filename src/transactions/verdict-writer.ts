@@ -8,7 +8,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '../common/errors/api-error';
 import { failed, GroupCommit, REQUEST_GROUP_COMMIT, succeeded, type Outcome } from '../common/group-commit';
 import { DispatchService } from '../delivery/dispatch/dispatch.service';
-import { MessagesRepository, type MessageOfTransaction } from '../messages/messages.repository';
+import { MessagesRepository } from '../messages/messages.repository';
 import { STATE_AFTER, verdictEffect, type Verdict } from './transaction-state';
 import { toTransactionSummary, type TransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
@@ -94,8 +94,8 @@ export class VerdictWriter {
     const repeated = [
       ...new Set(decided.flatMap((d) => (d.ok && !applied.has(d.value.id) ? [d.value.id] : []))),
     ];
-    for (const [id, ids] of idsByTransaction(await this.messages.idsOf(repeated, manager)))
-      messageIds.set(id, ids);
+    for (const row of await this.messages.idsOf(repeated, manager))
+      messageIds.set(row.transactionId, row.messageIds);
     return decided.map((d) =>
       d.ok
         ? succeeded(
@@ -104,16 +104,4 @@ export class VerdictWriter {
         : d,
     );
   }
-}
-
-/** Message ids per transaction, in id order. */
-function idsByTransaction(messages: MessageOfTransaction[]): Map<string, string[]> {
-  const ids = new Map<string, string[]>();
-  for (const m of messages) {
-    const list = ids.get(m.transactionId);
-    if (list) list.push(m.id);
-    else ids.set(m.transactionId, [m.id]);
-  }
-  for (const list of ids.values()) list.sort();
-  return ids;
 }

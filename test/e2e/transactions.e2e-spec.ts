@@ -53,8 +53,10 @@ describe('transactions and plain sends (SPEC §5, §6)', () => {
       nextCheckAt: null,
     });
     expect(await messageStates(tx.id)).toEqual(['COMMITTED', 'COMMITTED', 'COMMITTED']);
+    expect(committed.body.messageIds).toEqual(tx.messageIds);
     expect((await service.http.post(`/v1/transactions/${tx.id}/commit`)).body).toMatchObject({
       state: 'COMMITTED',
+      messageIds: tx.messageIds,
     });
     expectError(await service.http.post(`/v1/transactions/${tx.id}/rollback`), 409, 'conflict');
     expect(await messageStates(tx.id)).toEqual(['COMMITTED', 'COMMITTED', 'COMMITTED']);
@@ -78,6 +80,7 @@ describe('transactions and plain sends (SPEC §5, §6)', () => {
     );
     expect((await service.http.post(`/v1/transactions/${tx.id}/commit`)).body).toMatchObject({
       state: 'COMMITTED',
+      messageIds: tx.messageIds,
     });
   });
 
