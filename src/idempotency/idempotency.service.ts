@@ -3,7 +3,8 @@
 // transaction as what they protect, and are kept at least 24 h.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/errors/api-error';
 import { failed, succeeded, type Outcome } from '../common/group-commit';
 import { queryRows } from '../infra/database/sql';
@@ -17,8 +18,11 @@ export interface IdempotentResult<T> {
 
 /** A request that may carry an Idempotency-Key; `scope` separates callers and routes. */
 export interface KeyedRequest {
+  /** The Idempotency-Key's scope: the caller and the route (and the topic, for sends). */
   scope: string;
+  /** The Idempotency-Key, if the request carries one. */
   key?: string;
+  /** The request body, which a repeated key must match. */
   request: unknown;
 }
 
@@ -39,17 +43,26 @@ const reused = () =>
 
 @Injectable()
 export class IdempotencyService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /**
-   * Runs `create` for the requests of one batch, inside the caller's database transaction, except
-   * those whose key was used before: they get the stored result (200), or 422 for another body.
+   * Runs `create` for the requests of one batch in one database transaction, except those whose
+   * key was used before: they get the stored result (200), or 422 for another body.
    * Keys are claimed first (in key order, so two batches never wait on each other in a circle);
    * a concurrent repeat in another transaction waits on the claim and then sees the result. Two
    * requests with the same key in one batch are a first and its repeat.
    */
-  async runMany<T>(
+  run<T>(
+    requests: KeyedRequest[],
+    create: (manager: EntityManager, indexes: number[]) => Promise<Outcome<T>[]>,
+  ): Promise<Outcome<IdempotentResult<T>>[]> {
+    return this.dataSource.transaction((manager) => this.runIn(manager, requests, create));
+  }
+
+  private async runIn<T>(
     manager: EntityManager,
     requests: KeyedRequest[],
-    create: (indexes: number[]) => Promise<Outcome<T>[]>,
+    create: (manager: EntityManager, indexes: number[]) => Promise<Outcome<T>[]>,
   ): Promise<Outcome<IdempotentResult<T>>[]> {
     const hashes = requests.map((r) =>
       r.key === undefined ? '' : createHash('sha256').update(JSON.stringify(r.request)).digest('hex'),
@@ -67,7 +80,7 @@ export class IdempotencyService {
         toCreate.push(i);
       }
     });
-    const created = toCreate.length > 0 ? await create(toCreate) : [];
+    const created = toCreate.length > 0 ? await create(manager, toCreate) : [];
     const outcomes: Outcome<IdempotentResult<T>>[] = new Array(requests.length);
     toCreate.forEach((index, j) => {
       const outcome = created[j];

@@ -21,7 +21,7 @@ export class MessagesService {
     const id = newId();
     return this.writer.send({
       scope: `${principal.id}:send:${topic}`,
-      idempotencyKey,
+      key: idempotencyKey,
       request: dto,
       messages: [{ ...dto, id, topic }],
       answer: (publishedAt) => ({
@@ -40,7 +40,7 @@ export class MessagesService {
     const messages = dto.messages.map((message) => ({ ...message, id: newId(), topic }));
     return this.writer.send({
       scope: `${principal.id}:batch:${topic}`,
-      idempotencyKey,
+      key: idempotencyKey,
       request: dto,
       messages,
       answer: () => ({ ids: messages.map((message) => message.id) }),

@@ -2,20 +2,17 @@
 // transaction — one statement for all their messages, one for their deliveries, one COMMIT — and
 // each caller is answered once that transaction has committed.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { GroupCommit, REQUEST_GROUP_COMMIT, succeeded } from '../common/group-commit';
 import { DispatchService } from '../delivery/dispatch/dispatch.service';
-import { IdempotencyService, type IdempotentResult } from '../idempotency/idempotency.service';
+import {
+  IdempotencyService,
+  type IdempotentResult,
+  type KeyedRequest,
+} from '../idempotency/idempotency.service';
 import type { NewMessage } from './message.dto';
 import { MessagesRepository } from './messages.repository';
 
-export interface SendRequest<T> {
-  /** The Idempotency-Key's scope: the caller, the route and the topic. */
-  scope: string;
-  idempotencyKey?: string;
-  /** The request body, which a repeated Idempotency-Key must match. */
-  request: unknown;
+export interface SendRequest<T> extends KeyedRequest {
   /** The messages, all committed together, in this order. */
   messages: NewMessage[];
   /** The answer, given the publish time. */
@@ -26,29 +23,22 @@ export interface SendRequest<T> {
 export class SendWriter {
   private readonly batches = new GroupCommit<SendRequest<unknown>, IdempotentResult<unknown>>(
     (requests) =>
-      this.dataSource.transaction((manager) =>
-        this.idempotency.runMany(
+      this.idempotency.run(requests, async (manager, indexes) => {
+        const messages = indexes.flatMap((i) =>
+          requests[i].messages.map((m) => ({ ...m, transactionId: null })),
+        );
+        const publishedAt = await this.messages.insert(messages, true, manager);
+        await this.dispatch.dispatch(
           manager,
-          requests.map((r) => ({ scope: r.scope, key: r.idempotencyKey, request: r.request })),
-          async (indexes) => {
-            const messages = indexes.flatMap((i) =>
-              requests[i].messages.map((m) => ({ ...m, transactionId: null })),
-            );
-            const publishedAt = await this.messages.insert(messages, true, manager);
-            await this.dispatch.dispatch(
-              manager,
-              messages.map((m) => m.id),
-            );
-            return indexes.map((i) => succeeded(requests[i].answer(publishedAt)));
-          },
-        ),
-      ),
+          messages.map((m) => m.id),
+        );
+        return indexes.map((i) => succeeded(requests[i].answer(publishedAt)));
+      }),
     REQUEST_GROUP_COMMIT,
     (request) => request.messages.length,
   );
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly messages: MessagesRepository,
     private readonly idempotency: IdempotencyService,
     private readonly dispatch: DispatchService,

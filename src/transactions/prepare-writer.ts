@@ -7,16 +7,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GroupCommit, REQUEST_GROUP_COMMIT, succeeded } from '../common/group-commit';
 import { newId } from '../common/ids';
-import { IdempotencyService, type IdempotentResult } from '../idempotency/idempotency.service';
+import {
+  IdempotencyService,
+  type IdempotentResult,
+  type KeyedRequest,
+} from '../idempotency/idempotency.service';
 import type { PrepareTransactionDto } from './transaction.dto';
 import { toTransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
 
-export interface PrepareRequest {
-  /** The Idempotency-Key's scope: the caller and the route. */
-  scope: string;
-  idempotencyKey?: string;
-  dto: PrepareTransactionDto;
+export interface PrepareRequest extends KeyedRequest {
+  request: PrepareTransactionDto;
   immunitySeconds: number;
 }
 
@@ -36,22 +37,21 @@ export type Prepared = ReturnType<typeof toPrepared>;
 export class PrepareWriter {
   private readonly batches = new GroupCommit<PrepareRequest, IdempotentResult<Prepared>>(
     async (requests) => {
-      const all = requests.map((_, i) => i);
       // Without Idempotency-Keys a batch is one statement, committed on its own.
-      if (requests.every((r) => r.idempotencyKey === undefined)) {
-        const created = await this.create(requests, all, this.dataSource);
+      if (requests.every((r) => r.key === undefined)) {
+        const created = await this.create(
+          requests,
+          requests.map((_, i) => i),
+          this.dataSource,
+        );
         return created.map((outcome) => succeeded({ status: 201, body: outcome }));
       }
-      return this.dataSource.transaction((manager) =>
-        this.idempotency.runMany(
-          manager,
-          requests.map((r) => ({ scope: r.scope, key: r.idempotencyKey, request: r.dto })),
-          async (indexes) => (await this.create(requests, indexes, manager)).map(succeeded),
-        ),
+      return this.idempotency.run(requests, async (manager, indexes) =>
+        (await this.create(requests, indexes, manager)).map(succeeded),
       );
     },
     REQUEST_GROUP_COMMIT,
-    (request) => request.dto.messages.length,
+    (request) => request.request.messages.length,
   );
 
   constructor(
@@ -67,7 +67,7 @@ export class PrepareWriter {
   ): Promise<Prepared[]> {
     const created = indexes.map((i) => {
       const id = newId();
-      const { dto, immunitySeconds } = requests[i];
+      const { request: dto, immunitySeconds } = requests[i];
       const messages = dto.messages.map((m) => ({ ...m, id: newId(), transactionId: id }));
       return { id, producerGroup: dto.producerGroup, immunitySeconds, messages };
     });

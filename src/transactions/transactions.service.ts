@@ -35,8 +35,8 @@ export class TransactionsService {
     await this.topics.assertExist(dto.messages.map((message) => message.topic));
     return this.preparer.prepare({
       scope: `${principal.id}:prepare`,
-      idempotencyKey,
-      dto,
+      key: idempotencyKey,
+      request: dto,
       immunitySeconds: dto.checkImmunitySeconds ?? group.checkImmunitySeconds,
     });
   }
