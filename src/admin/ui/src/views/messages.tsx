@@ -226,7 +226,10 @@ export function MessageView({ id }: { id: string }) {
                         <Badge value={d.state} />
                       </td>
                       <td class="num">{d.attempts}</td>
-                      <td class="wrap bad-text">{d.lastError ?? ''}</td>
+                      {/* An acked delivery's last error is history (an earlier attempt), not a problem. */}
+                      <td class={`wrap ${d.state === 'acked' ? 'muted' : 'bad-text'}`}>
+                        {d.lastError ?? ''}
+                      </td>
                       <td>{time(d.ackedAt)}</td>
                       <td>{time(d.deadAt)}</td>
                     </tr>
