@@ -3,10 +3,12 @@ import { InitialSchema1795238961158 } from './1795238961158-InitialSchema';
 import { DeliveryMembers1795400000000 } from './1795400000000-DeliveryMembers';
 import { QueryIndexes1795500000000 } from './1795500000000-QueryIndexes';
 import { OperatorConsole1795600000000 } from './1795600000000-OperatorConsole';
+import { TimePartitions1795700000000 } from './1795700000000-TimePartitions';
 
 export const MIGRATIONS = [
   InitialSchema1795238961158,
   DeliveryMembers1795400000000,
   QueryIndexes1795500000000,
   OperatorConsole1795600000000,
+  TimePartitions1795700000000,
 ];

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 
   let app;
   try {
-    const applied = await runMigrations(config.databaseUrl as string);
+    const applied = await runMigrations(config.databaseUrl as string, config.partitionMinutes);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
     app = await createHttpApp(config, new PinoLoggerService(log));
     await app.listen({ port: config.port, host: config.host });

@@ -58,6 +58,8 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365 * 10) TXMSG_RETENTION_HOURS = 72;
   /** Overrides TXMSG_RETENTION_HOURS: minutes, for tests and benchmarks that watch retention work. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60 * 24 * 365 * 10) TXMSG_RETENTION_MINUTES?: number;
+  /** Width of a storage window (README "Storage"): retention drops whole windows. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60 * 24 * 31) TXMSG_PARTITION_MINUTES = 360;
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'TXMSG_REDIS_PREFIX must match [A-Za-z0-9_.-]{1,64}' })
   TXMSG_REDIS_PREFIX = 'txmsg';
@@ -99,6 +101,7 @@ const ENV_NAMES = [
   'TXMSG_MAX_BODY_BYTES',
   'TXMSG_RETENTION_HOURS',
   'TXMSG_RETENTION_MINUTES',
+  'TXMSG_PARTITION_MINUTES',
   'TXMSG_REDIS_PREFIX',
   'TXMSG_DB_POOL_SIZE',
   'TXMSG_DB_CONNECT_TIMEOUT_MS',
@@ -138,6 +141,8 @@ export class AppConfig {
   readonly retentionMinutes: number;
   /** How often the retention job runs (on one `maintenance` instance at a time). */
   readonly retentionIntervalMs: number;
+  /** Width of a storage window, in minutes (TXMSG_PARTITION_MINUTES). */
+  readonly partitionMinutes: number;
   readonly redisPrefix: string;
   readonly dbPoolSize: number;
   /** Pool acquire and statement time-outs, so no request waits long on a sick database. */
@@ -170,6 +175,7 @@ export class AppConfig {
     this.maxBodyBytes = env.TXMSG_MAX_BODY_BYTES;
     this.retentionMinutes = env.TXMSG_RETENTION_MINUTES ?? env.TXMSG_RETENTION_HOURS * 60;
     this.retentionIntervalMs = env.TXMSG_RETENTION_INTERVAL_MS;
+    this.partitionMinutes = env.TXMSG_PARTITION_MINUTES;
     this.redisPrefix = env.TXMSG_REDIS_PREFIX;
     this.dbPoolSize = env.TXMSG_DB_POOL_SIZE;
     this.dbTimeouts = { connectMs: env.TXMSG_DB_CONNECT_TIMEOUT_MS, queryMs: env.TXMSG_DB_QUERY_TIMEOUT_MS };

@@ -1,6 +1,7 @@
-// Retention (TXMSG_RETENTION_HOURS, or TXMSG_RETENTION_MINUTES): on one `maintenance` instance at a time, deletes what is
-// fully resolved and older than the retention, in bounded batches so no statement runs long and
-// deliveries keep flowing meanwhile.
+// Retention of the small tables (TXMSG_RETENTION_HOURS, or TXMSG_RETENTION_MINUTES): on one
+// `maintenance` instance at a time, deletes idempotency keys and audit entries older than the
+// retention, in bounded batches. Messages and everything hanging off them go by storage window
+// (PartitionsJob).
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
@@ -36,8 +37,6 @@ export class RetentionJob extends PeriodicJob {
   async run(): Promise<void> {
     const minutes = this.config.retentionMinutes;
     const kinds = [
-      ['messages', (limit: number) => this.retention.deleteMessages(minutes, limit)],
-      ['transactions', (limit: number) => this.retention.deleteTransactions(minutes, limit)],
       ['idempotency_keys', (limit: number) => this.retention.deleteIdempotencyKeys(minutes, limit)],
       ['audit_log', (limit: number) => this.audit.deleteOlderThan(minutes, limit)],
     ] as const;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from '../support/uuid-v7';
 import { expectError } from '../support/http-client';
 import { countRows } from '../support/test-env';
 import { useService } from '../support/service-fixture';
@@ -75,7 +75,7 @@ describe('producer groups (SPEC §4)', () => {
 
   it('reports check-back health from the recorded check attempts', async () => {
     await service.http.put('/v1/producer-groups/health-svc', { checkbackUrl: 'http://127.0.0.1:1/check' });
-    const txId = randomUUID();
+    const txId = uuidV7();
     await service.env.db.query(
       `INSERT INTO transactions (id, producer_group, state) VALUES ($1, 'health-svc', 'PREPARED')`,
       [txId],

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from '../support/uuid-v7';
 import { expectError } from '../support/http-client';
 import { countRows, type TestEnv } from '../support/test-env';
 import { useService } from '../support/service-fixture';
@@ -31,7 +31,7 @@ describe('topics (SPEC §4)', () => {
     await service.env.db.query(
       `INSERT INTO messages (id, topic, state, body) VALUES ($1, 'counted', 'COMMITTED', '1'), ($2, 'counted', 'PREPARED', '2'),
        ($3, 'counted', 'COMMITTED', '3')`,
-      [randomUUID(), randomUUID(), randomUUID()],
+      [uuidV7(), uuidV7(), uuidV7()],
     );
     await insertConsumerGroup(service.env, 'counted-readers', 'counted');
     const topic = await service.http.get('/v1/topics/counted');

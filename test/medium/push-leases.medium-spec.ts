@@ -1,7 +1,7 @@
 // The push worker's claim and record, and the expiry of leases, as SQL against a cloned,
 // migrated database — the statements the repositories run, without HTTP or queues. They fence:
 // a repeated or stale job claims nothing; an outcome whose lease ran out records nothing.
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from '../support/uuid-v7';
 import { EXPIRE_LEASES_SQL } from '../../src/delivery/dispatch/deliveries.sql';
 import {
   LEASE_MARGIN_SECONDS,
@@ -29,8 +29,8 @@ describe('push claim, record and lease expiry (medium: SQL on a real database)',
 
   /** A committed message with a pending delivery to `shipping`; returns the delivery id. */
   async function pendingDelivery(): Promise<string> {
-    const messageId = randomUUID();
-    const deliveryId = randomUUID();
+    const messageId = uuidV7();
+    const deliveryId = uuidV7();
     seq++;
     await sql(
       `INSERT INTO messages (id, topic, state, body, published_at, commit_seq) VALUES ($1, 'orders', 'COMMITTED', '{"n":1}', now(), $2)`,

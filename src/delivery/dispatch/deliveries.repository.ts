@@ -45,7 +45,7 @@ export class DeliveriesRepository {
       'txmsg_dispatch_insert',
       `WITH inserted AS (
          INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
-         SELECT txmsg_uuid_v7(), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq,
+         SELECT txmsg_delivery_id(m.id, g.name, members.member), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq,
                 m.published_at + make_interval(secs => m.delay_ms / 1000.0)
            FROM messages m
            JOIN consumer_groups g ON g.topic = m.topic AND m.commit_seq > g.start_seq

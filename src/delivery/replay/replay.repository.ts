@@ -33,17 +33,30 @@ export class ReplayRepository {
   replay(group: string, messageIds: string[], from: Date): Promise<QueuedDelivery[]> {
     return queryRows<QueuedDelivery>(
       this.dataSource,
-      `WITH upserted AS (
-         INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
-         SELECT txmsg_uuid_v7(), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq, now()
+      `WITH wanted AS (
+         SELECT m.id AS message_id, g.name AS consumer_group, members.member, m.sharding_key, m.commit_seq
            FROM messages m JOIN consumer_groups g ON g.name = $1
            CROSS JOIN LATERAL ${membersOf('m', false)} AS members
           WHERE m.id = ANY ($2::uuid[])
-         ON CONFLICT (message_id, consumer_group, member) DO UPDATE
+       ), reset AS (
+         UPDATE deliveries d
             SET state = 'pending', attempts = 0, available_at = now(), acked_at = NULL, dead_at = NULL,
                 lease_until = NULL, receipt = NULL, last_error = NULL
-          WHERE deliveries.state <> 'inflight'
+           FROM wanted w
+          WHERE d.message_id = w.message_id AND d.consumer_group = w.consumer_group AND d.member = w.member
+            AND d.state <> 'inflight'
+         RETURNING d.id, d.message_id, d.consumer_group
+       ), created AS (
+         INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
+         SELECT txmsg_delivery_id(w.message_id, w.consumer_group, w.member), w.message_id, w.consumer_group,
+                w.member, 'pending', w.sharding_key, w.commit_seq, now()
+           FROM wanted w
+          WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = w.message_id
+                               AND d.consumer_group = w.consumer_group AND d.member = w.member)
+         ON CONFLICT DO NOTHING
          RETURNING id, message_id, consumer_group
+       ), upserted AS (
+         SELECT * FROM reset UNION ALL SELECT * FROM created
        ), traced AS (
          INSERT INTO trace_events (message_id, type, consumer_group, detail)
          SELECT message_id, 'replayed', consumer_group, jsonb_build_object('from', $3::timestamptz) FROM upserted
