@@ -11,7 +11,10 @@ async function migrate(): Promise<void> {
     ? undefined
     : await startEmbeddedPostgres(join(config.dataDir, 'postgres'), 'txmsg', () => undefined);
   try {
-    const applied = await runMigrations(config.databaseUrl ?? (embedded?.url('txmsg') as string), config.partitionMinutes);
+    const applied = await runMigrations(
+      config.databaseUrl ?? (embedded?.url('txmsg') as string),
+      config.partitionMinutes,
+    );
     process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
   } finally {
     await embedded?.stop();
