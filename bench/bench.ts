@@ -3,10 +3,10 @@
 // for each transaction size, with the database's statements per message and the service's peak
 // memory. Prints a table, the ratio to the floor, and JSON.
 import { measureFloor, type Floor } from './floor';
-import { client, phase, setUp, startConsumer } from './load';
+import { client, overviewAnswerMs, phase, setUp, startConsumer } from './load';
 import { preload } from './preload';
 import { startStack } from './stack';
-import { levelledOff, sampleEachMinute } from './sustain';
+import { levelledOff, sampleEachMinute, storageActions } from './sustain';
 import { resetStatements, statementCosts, type StatementCosts } from './statements';
 
 const env = process.env;
@@ -26,6 +26,9 @@ const options = {
   sustainMinutes: Number(env.BENCH_SUSTAIN_MINUTES ?? 0),
   retentionMinutes: Number(env.BENCH_RETENTION_MINUTES ?? 2),
   retentionIntervalMs: Number(env.BENCH_RETENTION_INTERVAL_MS ?? 10_000),
+  partitionMinutes: Number(env.BENCH_PARTITION_MINUTES ?? 1),
+  /** msg/s for the sustained mode; 0 measures the peak first. */
+  sustainRate: Number(env.BENCH_SUSTAIN_RATE ?? 0),
 };
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -39,6 +42,7 @@ async function main() {
         ? {
             TXMSG_RETENTION_MINUTES: String(options.retentionMinutes),
             TXMSG_RETENTION_INTERVAL_MS: String(options.retentionIntervalMs),
+            TXMSG_PARTITION_MINUTES: String(options.partitionMinutes),
           }
         : {},
   });
@@ -66,18 +70,39 @@ async function main() {
       if (!stack.databaseUrl)
         throw new Error('BENCH_SUSTAIN_MINUTES needs the database (BENCH_DATABASE_URL)');
       const batch = options.messagesPerTransaction[0];
+      // The peak rate end to end (commits that outrun the pushes would only grow a backlog,
+      // which retention must keep): measured in a short peak phase unless BENCH_SUSTAIN_RATE says.
+      const rate =
+        options.sustainRate ||
+        (await phase(options, api, consumer, run, options.producers, batch, options.seconds))
+          .messagesPerSecond;
       print(
-        `sustained: ${options.producers} producers, ${batch} msg/tx, ${options.sustainMinutes} min, ` +
-          `retention ${options.retentionMinutes} min, every ${options.retentionIntervalMs} ms`,
+        `sustained: ${options.producers} producers, ${batch} msg/tx at ${rate} msg/s, ${options.sustainMinutes} min, ` +
+          `retention ${options.retentionMinutes} min, every ${options.retentionIntervalMs} ms, ` +
+          `windows of ${options.partitionMinutes} min`,
       );
-      const load = phase(options, api, consumer, run, options.producers, batch, options.sustainMinutes * 60);
+      const load = phase(
+        options,
+        api,
+        consumer,
+        run,
+        options.producers,
+        batch,
+        options.sustainMinutes * 60,
+        rate,
+      );
       const samples = await sampleEachMinute(stack.databaseUrl, load, print);
       const result = await load;
       const verdict = levelledOff(samples);
+      const storage = storageActions(stack.storageLog());
       print(
         `${result.messagesPerSecond} msg/s delivered; storage ${verdict.levelled ? 'levelled off' : 'kept growing'}: ${verdict.detail}`,
       );
-      print(JSON.stringify({ options, floor, sustained: { result, samples, ...verdict } }, null, 2));
+      print(
+        `storage windows: ${JSON.stringify(storage.actions)}; longest lock held: ${storage.longestLockMs ?? 'n/a'} ms; ` +
+          `commit→push p50/p99 ${result.latencyMs.p50}/${result.latencyMs.p99} ms`,
+      );
+      print(JSON.stringify({ options, floor, sustained: { result, samples, ...verdict, storage } }, null, 2));
       return;
     }
 
@@ -97,8 +122,10 @@ async function main() {
       runs.push({ messagesPerTransaction: batch, ratio, peak, halfLoad: half, database });
     }
     const peakRssMb = stack.peakRssMb();
+    const overviewMs = await overviewAnswerMs(api);
     report(floor, runs, peakRssMb);
-    print(JSON.stringify({ options, floor, preloadSeconds, peakRssMb, runs }, null, 2));
+    print(`admin overview answered in ${overviewMs.p50} ms (p50), ${overviewMs.max} ms (slowest of 20)`);
+    print(JSON.stringify({ options, floor, preloadSeconds, peakRssMb, overviewMs, runs }, null, 2));
   } finally {
     await api.close();
     consumer.close();

@@ -177,3 +177,16 @@ function p50p99(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   return { p50: Number(percentile(sorted, 50).toFixed(1)), p99: Number(percentile(sorted, 99).toFixed(1)) };
 }
+
+/** How long the admin overview takes to answer, p50 and slowest of `times` calls one after another. */
+export async function overviewAnswerMs(api: Api, times = 20): Promise<{ p50: number; max: number }> {
+  const took: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await api.call('GET', '/v1/admin/overview');
+    took.push(performance.now() - started);
+  }
+  took.sort((a, b) => a - b);
+  const round = (ms: number) => Number(ms.toFixed(1));
+  return { p50: round(took[Math.floor(times / 2)]), max: round(took[times - 1]) };
+}

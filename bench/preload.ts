@@ -23,7 +23,7 @@ export async function preload(url: string, topic: string, group: string, message
          )
          INSERT INTO deliveries (id, message_id, consumer_group, member, state, commit_seq, available_at,
                                  attempts, acked_at)
-         SELECT txmsg_uuid_v7(), m.id, $2, '', 'acked', m.commit_seq, now() - interval '1 hour', 1,
+         SELECT txmsg_delivery_id(m.id, $2, ''), m.id, $2, '', 'acked', m.commit_seq, now() - interval '1 hour', 1,
                 now() - interval '1 hour'
            FROM m`,
         [topic, group, n],

@@ -17,6 +17,8 @@ export interface Stack {
   databaseUrl?: string;
   /** The service's peak resident memory so far, in MB (own process only). */
   peakRssMb(): number | null;
+  /** The service's log lines about storage windows (dropped, compacted, …); none for a service given by URL. */
+  storageLog(): string[];
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startStack(options: {
         ? (database) => Object.assign(new URL(databaseUrl), { pathname: `/${database}` }).toString()
         : undefined,
       peakRssMb: () => null,
+      storageLog: () => [],
       stop: async () => undefined,
     };
   }
@@ -73,9 +76,13 @@ export async function startStack(options: {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const url = await listening(child);
+  const storageLog: string[] = [];
+  const url = await listening(child, (line) => {
+    if (line.includes('"msg":"storage window ')) storageLog.push(line);
+  });
   return {
     url,
+    storageLog: () => storageLog,
     token,
     databaseUrl: pg.url('txmsg'),
     serverUrl: (database) => pg.url(database),
@@ -93,7 +100,7 @@ export async function startStack(options: {
   };
 }
 
-function listening(child: ChildProcess): Promise<string> {
+function listening(child: ChildProcess, onLine: (line: string) => void): Promise<string> {
   return new Promise<string>((resolveUrl, reject) => {
     let buffered = '';
     child.once('exit', (code) => reject(new Error(`service exited with ${code} before listening`)));
@@ -102,6 +109,7 @@ function listening(child: ChildProcess): Promise<string> {
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
+        onLine(line);
         if (line.includes('"msg":"listening"')) resolveUrl((JSON.parse(line) as { url: string }).url);
       }
     });

@@ -34,9 +34,15 @@ export class PartitionsJob extends PeriodicJob {
     const created = await createWindowsAhead(inTransaction, { widthMs, aheadMs: 2 * widthMs });
     windowsTotal.inc({ action: 'created' }, created.length);
     const results = await reclaimWindows(inTransaction, { retentionMinutes: this.config.retentionMinutes });
-    for (const { window, action, kept, error } of results) {
+    for (const { window, action, kept, error, lockedMs } of results) {
       windowsTotal.inc({ action });
-      const detail = { msg: `storage window ${action}`, from: new Date(window.fromMs), kept, error };
+      const detail = {
+        msg: `storage window ${action}`,
+        from: new Date(window.fromMs),
+        kept,
+        lockedMs,
+        error,
+      };
       if (action === 'failed') this.logger.warn(detail);
       else if (action === 'compacted' || action === 'dropped') this.logger.log(detail);
     }

@@ -161,6 +161,7 @@ describe('storage windows (medium: partitions on a real database)', () => {
       window: w,
       action: 'dropped',
       kept: 0,
+      lockedMs: expect.any(Number),
     });
     expect(await partitionsOf(w)).toBe(0);
     for (const { id, deliveryId } of gone) {
@@ -199,6 +200,7 @@ describe('storage windows (medium: partitions on a real database)', () => {
       window: w,
       action: 'compacted',
       kept: 5,
+      lockedMs: expect.any(Number),
     });
 
     expect(await partitionsOf(w)).toBe(6);

@@ -126,6 +126,8 @@ export interface ReclaimResult {
   kept: number;
   /** Why it failed (the next round tries again). */
   error?: string;
+  /** How long the six tables were locked, from the lock granted to the work done (before commit). */
+  lockedMs?: number;
 }
 
 const DEFAULT_MAX_KEEP = 10_000;
@@ -198,10 +200,12 @@ async function reclaimWindow(sql: Sql, window: Window, cutoffMs: number): Promis
   await sql(
     `LOCK TABLE ONLY ${PARTITIONED_TABLES.map(({ table }) => table).join(', ')} IN ACCESS EXCLUSIVE MODE`,
   );
+  const locked = performance.now();
+  const lockedMs = () => Math.round((performance.now() - locked) * 10) / 10;
   const kept = await collectKept(sql, window, cutoffMs);
   if (kept === 0) {
     for (const { table } of PARTITIONED_TABLES) await sql(`DROP TABLE ${table}_${window.suffix}`);
-    return { window, action: 'dropped', kept };
+    return { window, action: 'dropped', kept, lockedMs: lockedMs() };
   }
   for (const { table, key } of PARTITIONED_TABLES) {
     const name = `${table}_${window.suffix}`;
@@ -216,7 +220,7 @@ async function reclaimWindow(sql: Sql, window: Window, cutoffMs: number): Promis
     await sql(`ALTER TABLE ${table} ATTACH PARTITION ${name} ${boundsOf(window)}`);
     await sql(`DROP TABLE ${name}_old`);
   }
-  return { window, action: 'compacted', kept };
+  return { window, action: 'compacted', kept, lockedMs: lockedMs() };
 }
 
 /**
