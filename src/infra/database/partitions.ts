@@ -160,7 +160,7 @@ export async function reclaimWindows(
       results.push(
         plan.action === 'held'
           ? { window, action: 'held', kept }
-          : await inTransaction((sql) => reclaimWindow(sql, window, cutoffMs)),
+          : await inTransaction((sql) => reclaimWindow(sql, window, cutoffMs, plan.action)),
       );
     } catch (error) {
       // One window's trouble never stops the others; this one is tried again next round.
@@ -193,8 +193,17 @@ async function planWindow(
     : { action: 'held', kept };
 }
 
-/** Under an exclusive lock of the six tables (briefly, or not at all): drop or compact. */
-async function reclaimWindow(sql: Sql, window: Window, cutoffMs: number): Promise<ReclaimResult> {
+/**
+ * Under an exclusive lock of the six tables (briefly, or not at all): drop or compact, as planned.
+ * A drop first checks, with one indexed probe per kind, that nothing became worth keeping since
+ * the plan (a replay, say); if something did, the window waits for the next round.
+ */
+async function reclaimWindow(
+  sql: Sql,
+  window: Window,
+  cutoffMs: number,
+  planned: ReclaimAction,
+): Promise<ReclaimResult> {
   await sql(`SELECT pg_advisory_xact_lock($1)`, [WINDOWS_LOCK_KEY]);
   await sql(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
   await sql(
@@ -202,11 +211,16 @@ async function reclaimWindow(sql: Sql, window: Window, cutoffMs: number): Promis
   );
   const locked = performance.now();
   const lockedMs = () => Math.round((performance.now() - locked) * 10) / 10;
-  const kept = await collectKept(sql, window, cutoffMs);
-  if (kept === 0) {
+  if (planned === 'dropped') {
+    const [{ any }] = await sql<{ any: boolean }>(
+      `SELECT EXISTS (${keptMessagesSql(window)}) OR EXISTS (${keptTransactionsSql(window)}) AS any`,
+      [cutoffParam(cutoffMs)],
+    );
+    if (any) return { window, action: 'held', kept: 0, lockedMs: lockedMs() };
     for (const { table } of PARTITIONED_TABLES) await sql(`DROP TABLE ${table}_${window.suffix}`);
-    return { window, action: 'dropped', kept, lockedMs: lockedMs() };
+    return { window, action: 'dropped', kept: 0, lockedMs: lockedMs() };
   }
+  const kept = await collectKept(sql, window, cutoffMs);
   for (const { table, key } of PARTITIONED_TABLES) {
     const name = `${table}_${window.suffix}`;
     await sql(`ALTER TABLE ${table} DETACH PARTITION ${name}`);
@@ -228,30 +242,39 @@ async function reclaimWindow(sql: Sql, window: Window, cutoffMs: number): Promis
  * must outlive the window, and returns how many rows they hold.
  */
 async function collectKept(sql: Sql, window: Window, cutoffMs: number): Promise<number> {
-  const part = (table: string) => `${table}_${window.suffix}`;
-  const cutoff = new Date(cutoffMs).toISOString();
   await sql(`DROP TABLE IF EXISTS pg_temp.kept_messages, pg_temp.kept_transactions`);
+  await sql(`CREATE TEMP TABLE kept_messages ON COMMIT DROP AS ${keptMessagesSql(window)}`, [
+    cutoffParam(cutoffMs),
+  ]);
   await sql(
-    `CREATE TEMP TABLE kept_messages ON COMMIT DROP AS
-       SELECT m.id FROM transactions t JOIN ${part('messages')} m ON m.transaction_id = t.id
-        WHERE t.state IN ('PREPARED', 'STUCK')
-       UNION SELECT id FROM ${part('messages')} WHERE published_at >= $1
-       UNION SELECT message_id FROM ${part('deliveries')} WHERE state IN ('pending', 'inflight', 'retrying')
-       UNION SELECT message_id FROM ${part('deliveries')} WHERE state = 'dead' AND dead_at >= $1`,
-    [cutoff],
-  );
-  await sql(
-    `CREATE TEMP TABLE kept_transactions ON COMMIT DROP AS
-       SELECT id FROM ${part('transactions')} WHERE state IN ('PREPARED', 'STUCK')
-       UNION SELECT id FROM ${part('transactions')} WHERE resolved_at >= $1
+    `CREATE TEMP TABLE kept_transactions ON COMMIT DROP AS ${keptTransactionsSql(window)}
        UNION SELECT m.transaction_id FROM kept_messages k JOIN messages m ON m.id = k.id
         WHERE m.transaction_id IS NOT NULL`,
-    [cutoff],
+    [cutoffParam(cutoffMs)],
   );
   const [{ n }] = await sql<{ n: number }>(
     `SELECT ((SELECT count(*) FROM kept_messages) + (SELECT count(*) FROM kept_transactions))::int AS n`,
   );
   return n;
+}
+
+const cutoffParam = (cutoffMs: number) => new Date(cutoffMs).toISOString();
+
+/** Messages of the window that must live on ($1: the retention's cutoff), each by a partial index. */
+function keptMessagesSql(window: Window): string {
+  const part = (table: string) => `${table}_${window.suffix}`;
+  return `SELECT m.id FROM transactions t JOIN ${part('messages')} m ON m.transaction_id = t.id
+           WHERE t.state IN ('PREPARED', 'STUCK')
+          UNION SELECT id FROM ${part('messages')} WHERE published_at >= $1
+          UNION SELECT message_id FROM ${part('deliveries')} WHERE state IN ('pending', 'inflight', 'retrying')
+          UNION SELECT message_id FROM ${part('deliveries')} WHERE state = 'dead' AND dead_at >= $1`;
+}
+
+/** Transactions of the window that must live on: open ones and those resolved within the retention. */
+function keptTransactionsSql(window: Window): string {
+  const part = `transactions_${window.suffix}`;
+  return `SELECT id FROM ${part} WHERE state IN ('PREPARED', 'STUCK')
+          UNION SELECT id FROM ${part} WHERE resolved_at >= $1`;
 }
 
 function keptRowsOf(table: string, key: string): string {
