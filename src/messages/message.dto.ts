@@ -72,11 +72,22 @@ export const IsMessageList = (type: () => new () => MessageFieldsDto, max: numbe
     Type(type),
   );
 
+/** How the OpenAPI document spells "any JSON value". */
+const ANY_JSON = [
+  { type: 'object', additionalProperties: true },
+  { type: 'array', items: {} },
+  { type: 'string' },
+  { type: 'number' },
+  { type: 'boolean' },
+];
+
 /** Message fields shared by plain sends and transactions (SPEC §3). */
 @OpaqueJson('body')
 export class MessageFieldsDto {
   /** Any JSON value (null included); only a missing body is refused. */
-  @IsPresent() body: unknown;
+  @ApiProperty({ oneOf: ANY_JSON, nullable: true })
+  @IsPresent()
+  body: unknown;
   @IsOptional() @IsString() @MaxLength(128) key?: string;
   @IsOptional() @IsString() @MaxLength(64) tag?: string;
   @IsOptional() @IsHeaderMap() headers?: Record<string, string>;

@@ -1,0 +1,60 @@
+// The two endpoints a txmsg user serves: the producer's check-back and a push consumer's webhook.
+import type { CheckRequest, PushedMessage, Verdict } from './types';
+import { signedJsonHandler, type WebhookHandler } from './webhooks';
+
+export interface CheckbackOptions {
+  /** The producer group's secret; during a rotation, the new one and the previous one. */
+  secrets: string[];
+  /** The verdict for a transaction txmsg has not heard about; with the barrier: `Txmsg.decide`. */
+  decide: (check: CheckRequest) => Promise<Verdict>;
+}
+
+/**
+ * Answers txmsg's check-backs (SPEC §5): exactly `{"status": "COMMIT" | "ROLLBACK" | "UNKNOWN"}`
+ * with 200. A bad signature is 401 and a failing `decide` 500, which txmsg records as an error and
+ * treats as UNKNOWN: it checks again later.
+ */
+export function checkbackHandler(options: CheckbackOptions): WebhookHandler {
+  return signedJsonHandler<CheckRequest>(options.secrets, async (check) => {
+    if (check.type !== 'transaction.check' || typeof check.transactionId !== 'string') {
+      return { status: 400, body: { error: 'not_a_check' } };
+    }
+    const status = await options.decide(check);
+    return { status: 200, body: { status } };
+  });
+}
+
+/** What a push handler may answer instead of success: deliver again after this many seconds. */
+export interface RetryLater {
+  retryAfterSeconds: number;
+}
+
+export interface PushOptions {
+  /** The consumer group's secret(s). */
+  secrets: string[];
+  /**
+   * Resolves: 200 (acked). Resolves to `{retryAfterSeconds}`: 503 with Retry-After. Throws: 500,
+   * retried on the group's backoff.
+   */
+  handle: (message: PushedMessage) => Promise<unknown>;
+}
+
+export function pushHandler(options: PushOptions): WebhookHandler {
+  return signedJsonHandler<PushedMessage>(options.secrets, async (message) => {
+    const seconds = retryAfterOf(await options.handle(message));
+    if (seconds !== undefined) {
+      return {
+        status: 503,
+        headers: { 'retry-after': String(seconds) },
+        body: { retryAfterSeconds: seconds },
+      };
+    }
+    return { status: 200, body: { ok: true } };
+  });
+}
+
+/** The delay a handler asked for by resolving to `{retryAfterSeconds}`, in whole seconds. */
+export function retryAfterOf(outcome: unknown): number | undefined {
+  const seconds = (outcome as Partial<RetryLater> | null | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? Math.max(0, Math.ceil(seconds)) : undefined;
+}

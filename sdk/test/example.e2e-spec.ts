@@ -1,0 +1,86 @@
+// examples/orders as its README runs it: setup, the order service and the shipping consumer as
+// processes of their own against a running txmsg; an order placed over HTTP is shipped once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { expectEventually } from '../../test/support/eventually';
+import { freePort } from '../../src/infra/local-services/free-port';
+import { useService } from '../../test/support/service-fixture';
+import { databaseUrlFor } from '../../test/support/test-env';
+
+const EXAMPLE = join(__dirname, '../../examples/orders');
+
+describe('examples/orders', () => {
+  const service = useService();
+  const children: ChildProcess[] = [];
+  afterAll(() => children.forEach((child) => child.kill()));
+
+  function run(
+    script: string,
+    env: Record<string, string>,
+  ): { child: ChildProcess; output: Promise<string> } {
+    const child = spawn(process.execPath, [join(EXAMPLE, script)], {
+      cwd: EXAMPLE,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return { child, output: new Promise((resolve) => child.once('exit', () => resolve(output))) };
+  }
+
+  it('places an order and ships it once', async () => {
+    const ordersDatabaseUrl = databaseUrlFor(
+      process.env.TXMSG_TEST_PG_ADMIN_URL as string,
+      `example_orders_${randomBytes(3).toString('hex')}`,
+    );
+    const env = {
+      TXMSG_URL: service.app.url,
+      TXMSG_TOKEN: service.env.adminToken,
+      ORDERS_DATABASE_URL: ordersDatabaseUrl,
+      ORDERS_PORT: String(await freePort()),
+      SHIPPING_PORT: String(await freePort()),
+      SECRETS_FILE: join(mkdtempSync(join(tmpdir(), 'txmsg-example-')), 'secrets.json'),
+    };
+    const setup = run('setup.js', env);
+    expect(await setup.output).toContain('ready');
+    expect(setup.child.exitCode).toBe(0);
+    const orders = run('orders.js', env);
+    const shipping = run('shipping.js', env);
+    await expectEventually(async () => {
+      await fetch(`http://127.0.0.1:${env.ORDERS_PORT}/`).catch(() => {
+        throw new Error('orders not listening yet');
+      });
+      await fetch(`http://127.0.0.1:${env.SHIPPING_PORT}/`).catch(() => {
+        throw new Error('shipping not listening yet');
+      });
+    });
+
+    const placed = await fetch(`http://127.0.0.1:${env.ORDERS_PORT}/orders`, {
+      method: 'POST',
+      body: JSON.stringify({ amount: 42 }),
+    });
+    expect(placed.status).toBe(201);
+    const { order, transaction } = (await placed.json()) as {
+      order: { id: string };
+      transaction: { state: string };
+    };
+    expect(transaction.state).toBe('COMMITTED');
+
+    const db = new Pool({ connectionString: ordersDatabaseUrl });
+    try {
+      await expectEventually(async () => {
+        const { rows } = await db.query('SELECT order_id FROM shipments');
+        expect(rows).toEqual([{ order_id: order.id }]);
+      });
+    } finally {
+      await db.end();
+    }
+    expect([orders.child.exitCode, shipping.child.exitCode]).toEqual([null, null]);
+  });
+});
