@@ -106,9 +106,17 @@ interface FastifyLike {
   ): void;
 }
 
-/** As a Fastify route at `path`, in its own scope, where JSON bodies stay raw for verification. */
-export function fastifyRoute(fastify: FastifyLike, path: string, handler: WebhookHandler): void {
-  fastify.register(async (scope) => {
+/**
+ * As a Fastify route at `path`, in its own scope, where JSON bodies stay raw for verification.
+ * `fastify` is a Fastify instance (typed loosely, so this package needs no Fastify types).
+ */
+export function fastifyRoute(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  fastify: { register(plugin: any): unknown },
+  path: string,
+  handler: WebhookHandler,
+): void {
+  (fastify as FastifyLike).register(async (scope) => {
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
       done(null, body),
     );
