@@ -1,6 +1,9 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+# The workspaces (the SDK and its example) must be known to npm ci.
+COPY sdk/package.json sdk/
+COPY examples/orders/package.json examples/orders/
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
