@@ -12,6 +12,6 @@ const txmsg = new Txmsg({ url: config.txmsgUrl, token: config.txmsgToken() });
 const ship = (order) => db.query('INSERT INTO shipments (order_id) VALUES ($1)', [order.id]);
 
 const handle = (m) => txmsg.idempotent('shipping', m.id, () => ship(m.body));
-const server = http.createServer(nodeListener(pushHandler({ secrets: [secret], handle })));
+const server = http.createServer(nodeListener(pushHandler({ secret, handle })));
 server.listen(config.shippingPort, '127.0.0.1');
 process.stdout.write(`shipping listening on ${config.shippingPort}\n`);

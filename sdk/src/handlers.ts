@@ -30,8 +30,10 @@ export interface RetryLater {
 }
 
 export interface PushOptions {
-  /** The consumer group's secret(s). */
-  secrets: string[];
+  /** The consumer group's secret … */
+  secret?: string;
+  /** … or several: during a rotation, the new one and the previous one. */
+  secrets?: string[];
   /**
    * Resolves: 200 (acked). Resolves to `{retryAfterSeconds}`: 503 with Retry-After. Throws: 500,
    * retried on the group's backoff.
@@ -40,7 +42,8 @@ export interface PushOptions {
 }
 
 export function pushHandler(options: PushOptions): WebhookHandler {
-  return signedJsonHandler<PushedMessage>(options.secrets, async (message) => {
+  const secrets = [...(options.secret ? [options.secret] : []), ...(options.secrets ?? [])];
+  return signedJsonHandler<PushedMessage>(secrets, async (message) => {
     const seconds = retryAfterOf(await options.handle(message));
     if (seconds !== undefined) {
       return {

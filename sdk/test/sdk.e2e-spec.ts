@@ -128,7 +128,9 @@ describe('@txmsg/client against a running txmsg', () => {
       })
       .catch((error: Error) => error.message);
     expect(failed).toBe('payment declined');
-    expect((await txmsg.getTransaction(id)).state).toBe('ROLLED_BACK');
+    const transaction = await txmsg.getTransaction(id);
+    expect(transaction.state).toBe('ROLLED_BACK');
+    expect(delivered.has(transaction.messageIds[0])).toBe(false);
     expect((await orders()).filter((o) => o.transaction_id === id)).toEqual([]);
   });
 
