@@ -174,15 +174,15 @@ export async function reclaimWindows(
   return results;
 }
 
-/** Without locks: what reclaiming the window would do. */
+/** Without locks: what reclaiming the window would do (the kept rows are collected only when there are some). */
 async function planWindow(
   sql: Sql,
   window: Window,
   cutoffMs: number,
   maxKeep: number,
 ): Promise<{ action: ReclaimAction; kept: number }> {
+  if (!(await anyKept(sql, window, cutoffMs))) return { action: 'dropped', kept: 0 };
   const kept = await collectKept(sql, window, cutoffMs);
-  if (kept === 0) return { action: 'dropped', kept };
   if (kept > maxKeep) return { action: 'held', kept };
   const [{ rows }] = await sql<{ rows: number }>(
     `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::float8 AS rows FROM pg_class WHERE relname = ANY ($1)`,
@@ -212,11 +212,8 @@ async function reclaimWindow(
   const locked = performance.now();
   const lockedMs = () => Math.round((performance.now() - locked) * 10) / 10;
   if (planned === 'dropped') {
-    const [{ any }] = await sql<{ any: boolean }>(
-      `SELECT EXISTS (${keptMessagesSql(window)}) OR EXISTS (${keptTransactionsSql(window)}) AS any`,
-      [cutoffParam(cutoffMs)],
-    );
-    if (any) return { window, action: 'held', kept: 0, lockedMs: lockedMs() };
+    if (await anyKept(sql, window, cutoffMs))
+      return { window, action: 'held', kept: 0, lockedMs: lockedMs() };
     for (const { table } of PARTITIONED_TABLES) await sql(`DROP TABLE ${table}_${window.suffix}`);
     return { window, action: 'dropped', kept: 0, lockedMs: lockedMs() };
   }
@@ -258,6 +255,15 @@ async function collectKept(sql: Sql, window: Window, cutoffMs: number): Promise<
   return n;
 }
 
+/** Whether anything in the window must live on: one indexed probe per kind, nothing collected. */
+async function anyKept(sql: Sql, window: Window, cutoffMs: number): Promise<boolean> {
+  const [{ any }] = await sql<{ any: boolean }>(
+    `SELECT EXISTS (${keptMessagesSql(window)}) OR EXISTS (${keptTransactionsSql(window)}) AS any`,
+    [cutoffParam(cutoffMs)],
+  );
+  return any;
+}
+
 const cutoffParam = (cutoffMs: number) => new Date(cutoffMs).toISOString();
 
 /** Messages of the window that must live on ($1: the retention's cutoff), each by a partial index. */
@@ -283,6 +289,7 @@ function keptRowsOf(table: string, key: string): string {
     case 'check_attempts':
       return `${key} IN (SELECT id FROM kept_transactions)`;
     case 'delivery_attempts':
+      // Deliveries come before their attempts in PARTITIONED_TABLES: the kept ones are in place.
       return `${key} IN (SELECT d.id FROM deliveries d JOIN kept_messages k ON d.message_id = k.id)`;
     case 'deliveries':
       return `message_id IN (SELECT id FROM kept_messages)`;
