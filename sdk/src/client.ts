@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import createClient, { type Client } from 'openapi-fetch';
 import { TxmsgError } from './errors';
 import { retryingFetch, type RetryOptions } from './retry';
-import type { paths } from './schema';
+import type { operations, paths } from './schema';
 import type {
   Claim,
   ConsumerGroupInput,
@@ -35,6 +35,9 @@ export interface TxmsgOptions {
 export interface CreateOptions {
   idempotencyKey?: string;
 }
+
+/** `GET /v1/messages` filters, as the OpenAPI document types them. */
+export type MessageListQuery = NonNullable<operations['MessageQueryController_list']['parameters']['query']>;
 
 type Answer<T> = { data?: T; error?: unknown; response: Response };
 
@@ -193,17 +196,9 @@ export class TxmsgClient {
     );
   }
 
-  listMessages(query: {
-    topic?: string;
-    key?: string;
-    tag?: string;
-    from?: string;
-    to?: string;
-    limit?: number;
-    cursor?: string;
-  }) {
+  listMessages(query: MessageListQuery = {}) {
     return unwrap<Page<Message & Record<string, unknown>>>(
-      this.api.GET('/v1/messages', { params: { query } as never }),
+      this.api.GET('/v1/messages', { params: { query } }),
     );
   }
 }

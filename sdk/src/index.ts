@@ -1,4 +1,4 @@
-export { TxmsgClient, type TxmsgOptions, type CreateOptions } from './client';
+export { TxmsgClient, type TxmsgOptions, type CreateOptions, type MessageListQuery } from './client';
 export {
   Txmsg,
   type Database,

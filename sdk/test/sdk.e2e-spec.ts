@@ -116,6 +116,8 @@ describe('@txmsg/client against a running txmsg', () => {
     expect(result).toBe(orderId);
     expect(transaction.state).toBe('COMMITTED');
     await expectEventually(async () => expect(delivered.get(transaction.messageIds[0])).toBe(1));
+    const page = await txmsg.listMessages({ topic, limit: 500 });
+    expect(page.items.map((m) => m.id)).toContain(transaction.messageIds[0]);
   });
 
   it('rolls back when the local transaction throws: no order, nothing delivered', async () => {
