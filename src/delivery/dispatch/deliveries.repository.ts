@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryPrepared, queryRows } from '../../infra/database/sql';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
-import { EXPIRE_LEASES_SQL } from './deliveries.sql';
+import { DISPATCH_INSERT_SQL, EXPIRE_LEASES_SQL } from './deliveries.sql';
 
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
 export interface QueuedDelivery {
@@ -20,47 +20,14 @@ export interface QueuedDelivery {
  * broadcasting push group, each registered consumer of a broadcasting pull group (only those
  * registered before the message was committed when `onlyEarlierMembers`).
  */
-export const membersOf = (message: string, onlyEarlierMembers: boolean) => `(
-  SELECT '' AS member WHERE g.mode = 'clustering'
-  UNION ALL
-  SELECT url FROM unnest(g.push_urls) AS url WHERE g.mode = 'broadcasting' AND g.delivery_type = 'push'
-  UNION ALL
-  SELECT cm.member FROM consumer_group_members cm
-   WHERE g.mode = 'broadcasting' AND g.delivery_type = 'pull' AND cm.consumer_group = g.name
-     ${onlyEarlierMembers ? `AND ${message}.commit_seq > cm.start_seq` : ''}
-)`;
-
 /** Deliveries as a whole: creation at commit, lease expiry, and what the reconciler re-queues. */
 @Injectable()
 export class DeliveriesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * One delivery per matching group (topic, tag filter, committed after the group's start) and
-   * member (see `membersOf`; a pull member gets messages committed after its first receive).
-   */
+  /** Creates the deliveries of committed messages (`DISPATCH_INSERT_SQL`); returns what to queue. */
   insertFor(messageIds: string[], manager: EntityManager): Promise<QueuedDelivery[]> {
-    return queryPrepared<QueuedDelivery>(
-      manager,
-      'txmsg_dispatch_insert',
-      `WITH inserted AS (
-         INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
-         SELECT txmsg_delivery_id(m.id, g.name, members.member), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq,
-                m.published_at + make_interval(secs => m.delay_ms / 1000.0)
-           FROM messages m
-           JOIN consumer_groups g ON g.topic = m.topic AND m.commit_seq > g.start_seq
-                AND (g.filter_tags IS NULL OR m.tag = ANY (g.filter_tags))
-           CROSS JOIN LATERAL ${membersOf('m', true)} AS members
-          WHERE m.id = ANY ($1::uuid[]) AND m.state = 'COMMITTED'
-         ON CONFLICT DO NOTHING
-         RETURNING id, consumer_group, message_id
-       )
-       SELECT i.id, i.consumer_group, g.delivery_type, 1 AS attempt, m.delay_ms
-         FROM inserted i
-         JOIN consumer_groups g ON g.name = i.consumer_group
-         JOIN messages m ON m.id = i.message_id`,
-      [messageIds],
-    );
+    return queryPrepared<QueuedDelivery>(manager, 'txmsg_dispatch_insert', DISPATCH_INSERT_SQL, [messageIds]);
   }
 
   /**

@@ -1,4 +1,4 @@
-// Leases that ran out, plain so a medium spec runs exactly what the repository runs.
+// The deliveries' statements, plain so a medium spec runs exactly what the repository runs.
 import { outOfRetriesSql, traceLeftInflightSql } from '../delivery-state';
 
 const OUT_OF_RETRIES = outOfRetriesSql('d.attempts', 'g.max_retries');
@@ -29,3 +29,35 @@ export const EXPIRE_LEASES_SQL = `WITH expired AS (
        ), traced AS (${traceLeftInflightSql('moved')})
        SELECT id, consumer_group, delivery_type, attempts + 1 AS attempt, 0 AS delay_ms
          FROM moved WHERE state = 'retrying'`;
+
+export const membersOf = (message: string, onlyEarlierMembers: boolean) => `(
+  SELECT '' AS member WHERE g.mode = 'clustering'
+  UNION ALL
+  SELECT url FROM unnest(g.push_urls) AS url WHERE g.mode = 'broadcasting' AND g.delivery_type = 'push'
+  UNION ALL
+  SELECT cm.member FROM consumer_group_members cm
+   WHERE g.mode = 'broadcasting' AND g.delivery_type = 'pull' AND cm.consumer_group = g.name
+     ${onlyEarlierMembers ? `AND ${message}.commit_seq > cm.start_seq` : ''}
+)`;
+
+/**
+ * One delivery per matching group (topic, tag filter, committed after the group's start) and
+ * member (see `membersOf`; a pull member gets messages committed after its first receive), for
+ * the committed messages $1; returns what to queue, with the delay from the insert's own row
+ * (re-reading the messages would join a whole window when planned while it was empty).
+ */
+export const DISPATCH_INSERT_SQL = `WITH inserted AS (
+         INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
+         SELECT txmsg_delivery_id(m.id, g.name, members.member), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq,
+                m.published_at + make_interval(secs => m.delay_ms / 1000.0)
+           FROM messages m
+           JOIN consumer_groups g ON g.topic = m.topic AND m.commit_seq > g.start_seq
+                AND (g.filter_tags IS NULL OR m.tag = ANY (g.filter_tags))
+           CROSS JOIN LATERAL ${membersOf('m', true)} AS members
+          WHERE m.id = ANY ($1::uuid[]) AND m.state = 'COMMITTED'
+         ON CONFLICT DO NOTHING
+         RETURNING id, consumer_group, available_at
+       )
+       SELECT i.id, i.consumer_group, g.delivery_type, 1 AS attempt,
+              greatest(0, ceil(extract(epoch FROM i.available_at - now()) * 1000))::int AS delay_ms
+         FROM inserted i JOIN consumer_groups g ON g.name = i.consumer_group`;

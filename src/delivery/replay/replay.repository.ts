@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../infra/database/sql';
-import { membersOf, type QueuedDelivery } from '../dispatch/deliveries.repository';
+import type { QueuedDelivery } from '../dispatch/deliveries.repository';
+import { membersOf } from '../dispatch/deliveries.sql';
 
 @Injectable()
 export class ReplayRepository {

@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseTimeouts } from '../../config/app-config';
 import { MIGRATIONS } from '../../../migrations';
 import { AfterCommitSubscriber } from './after-commit';
+import { sessionOptions } from './session-settings';
 
 /** Migrations and the CLI may run long statements (index builds); the service never should. */
 const CLI_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, queryMs: 0 };
@@ -27,6 +28,7 @@ export function dataSourceOptions(
     extra: {
       max: poolSize,
       application_name: 'txmsg',
+      options: sessionOptions(),
       connectionTimeoutMillis: timeouts.connectMs,
       ...(timeouts.queryMs > 0 && {
         statement_timeout: timeouts.queryMs,

@@ -25,7 +25,7 @@ export async function queryRows<T>(
 
 /**
  * Runs a hot-path statement as a named prepared statement: each connection parses and plans it
- * once instead of on every call (planning the delivery statements cost more than running them).
+ * once instead of on every call, and planned for each call's parameters (`SESSION_SETTINGS`).
  * `name` must be unique per SQL text.
  */
 export async function queryPrepared<T>(
