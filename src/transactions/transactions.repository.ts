@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { insertMessagesParams, insertMessagesSql, type StoredMessage } from '../messages/messages.repository';
 import { queryPrepared, queryRows } from '../infra/database/sql';
 import type { TransactionState } from './transaction-state';
-import { RESOLVE_SQL } from './transactions.sql';
+import { LOCK_SQL, RESOLVE_SQL } from './transactions.sql';
 
 export interface TransactionRow {
   id: string;
@@ -65,12 +65,7 @@ export class TransactionsRepository {
 
   /** Locks transactions for a verdict, in id order so that concurrent batches never deadlock. */
   lockMany(ids: string[], manager: EntityManager): Promise<TransactionRow[]> {
-    return queryPrepared<TransactionRow>(
-      manager,
-      'txmsg_transactions_lock',
-      `SELECT * FROM transactions WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [ids],
-    );
+    return queryPrepared<TransactionRow>(manager, 'txmsg_transactions_lock', LOCK_SQL, [ids]);
   }
 
   /**

@@ -1,4 +1,4 @@
-// The verdict statement, plain so a medium spec runs exactly what the repository runs.
+// The verdict's statements, plain so a medium spec runs exactly what the repository runs.
 import { COMMIT_LOCK_SHARED_CTE } from '../consumer-groups/commit-lock';
 
 /**
@@ -32,3 +32,6 @@ export const RESOLVE_SQL = `WITH v AS (
        SELECT r.*, (SELECT coalesce(array_agg(msgs.id::text ORDER BY msgs.id), '{}') FROM msgs
                      WHERE msgs.transaction_id = r.id) AS message_ids
          FROM resolved r`;
+
+/** Locks transactions $1 for a verdict, in id order so that concurrent batches never deadlock. */
+export const LOCK_SQL = `SELECT * FROM transactions WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE`;

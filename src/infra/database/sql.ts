@@ -25,7 +25,8 @@ export async function queryRows<T>(
 
 /**
  * Runs a hot-path statement as a named prepared statement: each connection parses and plans it
- * once instead of on every call, and planned for each call's parameters (`SESSION_SETTINGS`).
+ * and planned once (a generic plan, `SESSION_SETTINGS`) instead of on every call. The statement
+ * must reach each partitioned table through its ids (see plan-cache.medium-spec).
  * `name` must be unique per SQL text.
  */
 export async function queryPrepared<T>(
