@@ -36,7 +36,17 @@ describe('delivery reliability (G2, G3, G6)', () => {
     return { app, http: new HttpClient(app.url, env.adminToken) };
   };
 
-  it('hands deliveries to the queue at commit, without waiting for the reconciler', async () => {
+  /** This instance's push hand-overs so far, by path. */
+  async function handOvers(http: HttpClient): Promise<{ local: number; queue: number }> {
+    const metrics = (await http.get('/metrics', { token: null })).text;
+    const count = (path: string) =>
+      Number(
+        new RegExp(`^txmsg_push_handovers_total\\{path="${path}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0,
+      );
+    return { local: count('local'), queue: count('queue') };
+  }
+
+  it('runs the push of a commit in the committing instance when it pushes, without queue or reconciler', async () => {
     const { http } = await start({ TXMSG_RECONCILE_INTERVAL_MS: '600000' });
     const consumer = await startHttpPeer();
     try {
@@ -46,6 +56,25 @@ describe('delivery reliability (G2, G3, G6)', () => {
       await expectEventually(async () =>
         expect(consumer.received.map((r) => r.body.id)).toEqual([sent.body.id]),
       );
+      expect(await handOvers(http)).toEqual({ local: 1, queue: 0 });
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('queues the push of a commit for the push instances when the committing one does not push', async () => {
+    const api = await start({ TXMSG_ROLES: 'api,dispatch', TXMSG_RECONCILE_INTERVAL_MS: '600000' });
+    const pusher = await start({ TXMSG_ROLES: 'push' });
+    const consumer = await startHttpPeer();
+    try {
+      const topic = await createTopic(api.http);
+      await createGroup(api.http, topic, { delivery: { type: 'push', url: consumer.url } });
+      const sent = await api.http.post(`/v1/topics/${topic}/messages`, { body: 'queued' });
+      await expectEventually(async () =>
+        expect(consumer.received.map((r) => r.body.id)).toEqual([sent.body.id]),
+      );
+      expect(await handOvers(api.http)).toEqual({ local: 0, queue: 1 });
+      expect(await handOvers(pusher.http)).toEqual({ local: 0, queue: 0 });
     } finally {
       await consumer.close();
     }

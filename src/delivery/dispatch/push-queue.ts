@@ -1,13 +1,16 @@
 // Producer side of the push queue. A job carries the attempts one hand-over made for one group
 // (a commit of many messages is one job, a retry is a job of one), so queue overhead is paid per
 // commit rather than per message. Job ids are deterministic (`<first delivery id>.<attempt>`),
-// so handing the same attempts over twice queues them once.
+// so handing the same attempts over twice queues them once. A job due now runs in this process
+// instead when it also pushes and has room (`LocalPush`).
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
 import { PushJobName, QueueName } from '../../infra/queue/queue-names';
 import { createRedis } from '../../infra/redis/redis.module';
 import type { QueuedDelivery } from './deliveries.repository';
+import { LocalPush } from './local-push';
+import { pushHandOversTotal } from './hand-over.metrics';
 
 export interface PushAttempt {
   deliveryId: string;
@@ -29,7 +32,10 @@ export class PushQueue implements OnApplicationShutdown {
   private readonly connection;
   private readonly queue: Queue<DeliverJobData>;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly local: LocalPush,
+  ) {
     // Fail fast while Redis is down: Postgres holds the delivery and the reconciler re-queues it.
     this.connection = createRedis(config, { maxRetriesPerRequest: 1 });
     this.queue = new Queue<DeliverJobData>(QueueName.Push, {
@@ -59,19 +65,32 @@ export class PushQueue implements OnApplicationShutdown {
       if (list) list.push(delivery);
       else byGroupAndDelay.set(key, [delivery]);
     }
-    const batches = [...byGroupAndDelay.values()].flatMap((list) => chunk(list, MAX_ATTEMPTS_PER_JOB));
-    if (batches.length === 0) return;
-    await this.queue.addBulk(
-      batches.map((batch) => ({
-        name: PushJobName.Deliver,
+    const jobs = [...byGroupAndDelay.values()]
+      .flatMap((list) => chunk(list, MAX_ATTEMPTS_PER_JOB))
+      .map((batch) => ({
         data: {
           group: batch[0].consumerGroup,
           attempts: batch.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attempt })),
         },
         opts: { jobId: pushJobId(batch[0].id, batch[0].attempt), delay: batch[0].delayMs },
-      })),
-    );
+      }));
+    const queued = jobs.filter((job) => job.opts.delay > 0 || !this.local.tryRun(job.data, this.requeue));
+    pushHandOversTotal.inc({ path: 'local' }, jobs.length - queued.length);
+    if (queued.length === 0) return;
+    await this.queue.addBulk(queued.map((job) => ({ name: PushJobName.Deliver, ...job })));
+    pushHandOversTotal.inc({ path: 'queue' }, queued.length);
   }
+
+  /** A job that failed here goes to the queue, which retries it; failing that, the reconciler. */
+  private readonly requeue = (job: DeliverJobData, error: unknown): void => {
+    this.logger.warn({ msg: 'push job failed here; queueing it', group: job.group, error: String(error) });
+    const first = job.attempts[0];
+    this.queue
+      .add(PushJobName.Deliver, job, { jobId: pushJobId(first.deliveryId, first.attempt) })
+      .catch((queueError: unknown) =>
+        this.logger.warn({ msg: 'could not queue it; the reconciler will', error: String(queueError) }),
+      );
+  };
 
   /** Jobs queued and waiting for a worker (not delayed, not being worked on). */
   async waitingJobs(): Promise<number> {

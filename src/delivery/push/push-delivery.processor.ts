@@ -1,4 +1,5 @@
-// Runs push jobs from BullMQ on instances with the `push` role; closing waits for in-flight pushes.
+// Runs push jobs on instances with the `push` role: from BullMQ, and those this instance's own
+// commits hand over directly (`LocalPush`). Closing waits for in-flight pushes of both.
 import {
   Injectable,
   Logger,
@@ -12,6 +13,7 @@ import { PushJobName, QueueName } from '../../infra/queue/queue-names';
 import { createRedis } from '../../infra/redis/redis.module';
 import { PushDeliveryService } from './push-delivery.service';
 import type { DeliverJobData } from '../dispatch/push-queue';
+import { LocalPush } from '../dispatch/local-push';
 
 @Injectable()
 export class PushDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,6 +24,7 @@ export class PushDeliveryProcessor implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly config: AppConfig,
     private readonly push: PushDeliveryService,
+    private readonly local: LocalPush,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,6 +39,7 @@ export class PushDeliveryProcessor implements OnApplicationBootstrap, BeforeAppl
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ msg: 'push job failed', jobId: job?.id, error: String(error) }),
     );
+    this.local.attach((data) => this.push.deliver(data));
   }
 
   process(job: Job<DeliverJobData>): Promise<void> {
@@ -48,6 +52,7 @@ export class PushDeliveryProcessor implements OnApplicationBootstrap, BeforeAppl
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.local.detach();
     await this.worker?.close();
     await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
