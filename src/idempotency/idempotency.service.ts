@@ -3,10 +3,10 @@
 // transaction as what they protect, and are kept at least 24 h.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/errors/api-error';
 import { failed, succeeded, type Outcome } from '../common/group-commit';
+import { HotPath } from '../infra/database/hot-path';
 import { queryRows } from '../infra/database/sql';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -43,7 +43,8 @@ const reused = () =>
 
 @Injectable()
 export class IdempotencyService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Runs on the hot path's connections: its callers are the prepare and send writers. */
+  constructor(private readonly hotPath: HotPath) {}
 
   /**
    * Runs `create` for the requests of one batch in one database transaction, except those whose
@@ -56,7 +57,7 @@ export class IdempotencyService {
     requests: KeyedRequest[],
     create: (manager: EntityManager, indexes: number[]) => Promise<Outcome<T>[]>,
   ): Promise<Outcome<IdempotentResult<T>>[]> {
-    return this.dataSource.transaction((manager) => this.runIn(manager, requests, create));
+    return this.hotPath.dataSource.transaction((manager) => this.runIn(manager, requests, create));
   }
 
   private async runIn<T>(

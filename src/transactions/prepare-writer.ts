@@ -3,8 +3,7 @@
 // transaction with the Idempotency-Key records when any carry a key), and each caller is
 // answered once it has committed.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { GroupCommit, REQUEST_GROUP_COMMIT, succeeded } from '../common/group-commit';
 import { newId } from '../common/ids';
 import {
@@ -15,6 +14,7 @@ import {
 import type { PrepareTransactionDto } from './transaction.dto';
 import { toTransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
+import { HotPath } from '../infra/database/hot-path';
 
 export interface PrepareRequest extends KeyedRequest {
   request: PrepareTransactionDto;
@@ -42,7 +42,7 @@ export class PrepareWriter {
         const created = await this.create(
           requests,
           requests.map((_, i) => i),
-          this.dataSource,
+          this.hotPath.dataSource,
         );
         return created.map((outcome) => succeeded({ status: 201, body: outcome }));
       }
@@ -55,7 +55,7 @@ export class PrepareWriter {
   );
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hotPath: HotPath,
     private readonly transactions: TransactionsRepository,
     private readonly idempotency: IdempotencyService,
   ) {}

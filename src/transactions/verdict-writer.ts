@@ -3,8 +3,7 @@
 // their messages by one statement, their deliveries recorded by one, and each caller is answered
 // once that transaction has committed.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ApiError } from '../common/errors/api-error';
 import { failed, GroupCommit, REQUEST_GROUP_COMMIT, succeeded, type Outcome } from '../common/group-commit';
 import { DispatchService } from '../delivery/dispatch/dispatch.service';
@@ -12,6 +11,7 @@ import { MessagesRepository } from '../messages/messages.repository';
 import { STATE_AFTER, verdictEffect, type Verdict } from './transaction-state';
 import { toTransactionSummary, type TransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
+import { HotPath } from '../infra/database/hot-path';
 
 export interface VerdictRequest {
   id: string;
@@ -26,7 +26,7 @@ export interface VerdictRequest {
 export class VerdictWriter {
   private readonly batches = new GroupCommit<VerdictRequest, TransactionSummary>(
     (requests) =>
-      this.dataSource.transaction(async (manager) => {
+      this.hotPath.dataSource.transaction(async (manager) => {
         const locked = await this.transactions.lockMany([...new Set(requests.map((r) => r.id))], manager);
         return this.applyMany(manager, locked, requests);
       }),
@@ -34,7 +34,7 @@ export class VerdictWriter {
   );
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hotPath: HotPath,
     private readonly transactions: TransactionsRepository,
     private readonly messages: MessagesRepository,
     private readonly dispatch: DispatchService,

@@ -13,6 +13,7 @@ import {
   pushClaimParams,
   pushRecordParams,
 } from '../../src/delivery/push/push.sql';
+import { dataSourceOptions } from '../../src/infra/database/data-source-options';
 import { sessionOptions } from '../../src/infra/database/session-settings';
 import { LOCK_SQL, RESOLVE_SQL } from '../../src/transactions/transactions.sql';
 import { uuidV7 } from '../support/uuid-v7';
@@ -87,6 +88,28 @@ describe('hot statements on a filling window (medium: real Postgres)', () => {
       `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'lock'`,
     );
     expect(rows[0]).toEqual({ generic_plans: '8', custom_plans: '0' });
+  });
+
+  it('plans once only on the hot path: the main pool plans a parameterized query for its values', async () => {
+    /** The plan Postgres used for one unnamed parameterized query on a connection made with `options`. */
+    async function planOfLookup(options: string | undefined): Promise<string> {
+      const client = await connect(options);
+      await client.query(`LOAD 'auto_explain'`);
+      await client.query(`SET auto_explain.log_min_duration = 0`);
+      await client.query(`SET auto_explain.log_level = notice`);
+      const plans: string[] = [];
+      client.on('notice', (notice) => plans.push(String(notice.message)));
+      await client.query('SELECT id FROM messages WHERE id = $1', [uuidV7()]);
+      await client.query('SELECT 1'); // the notice arrives before this answer
+      expect(plans.join('\n')).toMatch(/Scan using messages_\w+_pkey/);
+      return plans.join('\n');
+    }
+    const optionsOf = (planOnce: boolean) =>
+      (dataSourceOptions(db.env.databaseUrl, 1, undefined, { planOnce }) as { extra: { options?: string } })
+        .extra.options;
+    // A generic plan cannot prune windows when it is made: it prunes them when it runs.
+    expect(await planOfLookup(optionsOf(false))).not.toMatch(/Subplans Removed/);
+    expect(await planOfLookup(optionsOf(true))).toMatch(/Subplans Removed/);
   });
 
   it('each hot statement reads only its own rows on a generic plan made while the window was empty', async () => {

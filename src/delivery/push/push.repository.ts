@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { queryPrepared } from '../../infra/database/sql';
 import {
   PUSH_CLAIM_SQL,
@@ -12,6 +11,7 @@ import {
 
 export type { PushOutcome };
 import type { PushAttempt } from '../dispatch/push-queue';
+import { HotPath } from '../../infra/database/hot-path';
 
 /** A push delivery claimed for one attempt, with what is needed to send it. */
 export interface ClaimedPush {
@@ -49,7 +49,11 @@ export interface RecordedPush {
 
 @Injectable()
 export class PushRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly dataSource: DataSource;
+
+  constructor(hotPath: HotPath) {
+    this.dataSource = hotPath.dataSource;
+  }
 
   /**
    * Claims deliveries for the given attempts: only if still pending or retrying at the previous

@@ -15,6 +15,8 @@ export function dataSourceOptions(
   url: string,
   poolSize = 20,
   timeouts: DatabaseTimeouts = CLI_TIMEOUTS,
+  /** The hot path's pool (see `HotPath`): named statements are planned once per connection. */
+  { planOnce = false }: { planOnce?: boolean } = {},
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -28,7 +30,7 @@ export function dataSourceOptions(
     extra: {
       max: poolSize,
       application_name: 'txmsg',
-      options: sessionOptions(),
+      ...(planOnce && { options: sessionOptions() }),
       connectionTimeoutMillis: timeouts.connectMs,
       ...(timeouts.queryMs > 0 && {
         statement_timeout: timeouts.queryMs,
