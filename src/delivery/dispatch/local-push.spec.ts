@@ -1,5 +1,5 @@
 import { LocalPush } from './local-push';
-import type { DeliverJobData } from './push-queue';
+import type { DeliverJobData } from './push-job';
 
 const job = (n: number): DeliverJobData => ({
   group: 'shipping',

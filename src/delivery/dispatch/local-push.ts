@@ -4,7 +4,7 @@
 // and Postgres still holds every delivery: if this process dies, the reconciler hands what it
 // had not claimed back to the queue. Jobs beyond `limit` running here go to the queue, so a slow
 // consumer builds its backlog in Redis and Postgres, not in this process's memory.
-import type { DeliverJobData } from './push-queue';
+import type { DeliverJobData } from './push-job';
 
 export type PushRunner = (job: DeliverJobData) => Promise<void>;
 

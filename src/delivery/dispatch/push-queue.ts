@@ -10,17 +10,8 @@ import { PushJobName, QueueName } from '../../infra/queue/queue-names';
 import { createRedis } from '../../infra/redis/redis.module';
 import type { QueuedDelivery } from './deliveries.repository';
 import { LocalPush } from './local-push';
+import type { DeliverJobData } from './push-job';
 import { pushHandOversTotal } from './hand-over.metrics';
-
-export interface PushAttempt {
-  deliveryId: string;
-  attempt: number;
-}
-
-export interface DeliverJobData {
-  group: string;
-  attempts: PushAttempt[];
-}
 
 const MAX_ATTEMPTS_PER_JOB = 100;
 

@@ -12,7 +12,7 @@ import { AppConfig } from '../../config/app-config';
 import { PushJobName, QueueName } from '../../infra/queue/queue-names';
 import { createRedis } from '../../infra/redis/redis.module';
 import { PushDeliveryService } from './push-delivery.service';
-import type { DeliverJobData } from '../dispatch/push-queue';
+import type { DeliverJobData } from '../dispatch/push-job';
 import { LocalPush } from '../dispatch/local-push';
 
 @Injectable()

@@ -9,7 +9,7 @@ import { Semaphore } from '../../common/semaphore';
 import { DeliveriesRepository, type QueuedDelivery } from '../dispatch/deliveries.repository';
 import { deadLettersTotal, deliveryAttemptsTotal, pushLatency } from '../delivery.metrics';
 import { sendPush, type PushResult } from './push.client';
-import type { DeliverJobData, PushAttempt } from '../dispatch/push-queue';
+import type { DeliverJobData, PushAttempt } from '../dispatch/push-job';
 import { PushQueue } from '../dispatch/push-queue';
 import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
 import { LEASE_MARGIN_SECONDS } from './push.sql';

@@ -10,7 +10,7 @@ import {
 } from './push.sql';
 
 export type { PushOutcome };
-import type { PushAttempt } from '../dispatch/push-queue';
+import type { PushAttempt } from '../dispatch/push-job';
 import { HotPath } from '../../infra/database/hot-path';
 
 /** A push delivery claimed for one attempt, with what is needed to send it. */

@@ -2,7 +2,7 @@
 // Both fence on (state, attempts): a repeated or stale job claims nothing, and an outcome whose
 // lease has been taken away (the reconciler expired it) records nothing.
 import { CLAIMABLE_STATES, countAckedSql, traceLeftInflightSql } from '../delivery-state';
-import type { PushAttempt } from '../dispatch/push-queue';
+import type { PushAttempt } from '../dispatch/push-job';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
 
 /** How one push attempt ended, as the record statement stores it. */
