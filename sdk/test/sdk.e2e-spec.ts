@@ -177,13 +177,15 @@ describe('@txmsg/client against a running txmsg', () => {
   });
 
   it('never contradicts the local transaction, over many interleavings with check-backs', async () => {
-    // Each local transaction starts late, runs long, or fails, at random, while check-backs arrive
-    // every second from the first second on.
+    // Local transactions start late, run long, or fail, while check-backs arrive every second from
+    // the first second on.
     let closedByCheckback = 0;
     const outcomes = await Promise.all(
       Array.from({ length: 24 }, async (_, i) => {
         const conn = await db.connect();
-        const startDelay = i % 4 === 0 ? 1500 + Math.random() * 1500 : 0;
+        // A quarter start well after the first check-back is due (1 s immunity, then every 1 s),
+        // so some are certain to meet a barrier the check-back has already closed.
+        const startDelay = i % 4 === 0 ? 4000 + Math.random() * 1000 : 0;
         const connection = {
           query: async (sql: string, params?: unknown[]) => {
             if (sql === 'BEGIN' && startDelay > 0) await sleep(startDelay);
