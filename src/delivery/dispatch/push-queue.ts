@@ -15,7 +15,11 @@ import { pushHandOversTotal } from './hand-over.metrics';
 
 const MAX_ATTEMPTS_PER_JOB = 100;
 
-const pushJobId = (deliveryId: string, attempt: number) => `${deliveryId}.${attempt}`;
+/** A queue job for `data`: its id is its first attempt's, so the same attempts queue once. */
+const queueJob = (data: DeliverJobData, delay = 0) => {
+  const [first] = data.attempts;
+  return { name: PushJobName.Deliver, data, opts: { jobId: `${first.deliveryId}.${first.attempt}`, delay } };
+};
 
 @Injectable()
 export class PushQueue implements OnApplicationShutdown {
@@ -58,26 +62,28 @@ export class PushQueue implements OnApplicationShutdown {
     }
     const jobs = [...byGroupAndDelay.values()]
       .flatMap((list) => chunk(list, MAX_ATTEMPTS_PER_JOB))
-      .map((batch) => ({
-        data: {
-          group: batch[0].consumerGroup,
-          attempts: batch.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attempt })),
-        },
-        opts: { jobId: pushJobId(batch[0].id, batch[0].attempt), delay: batch[0].delayMs },
-      }));
+      .map((batch) =>
+        queueJob(
+          {
+            group: batch[0].consumerGroup,
+            attempts: batch.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attempt })),
+          },
+          batch[0].delayMs,
+        ),
+      );
     const queued = jobs.filter((job) => job.opts.delay > 0 || !this.local.tryRun(job.data, this.requeue));
     pushHandOversTotal.inc({ path: 'local' }, jobs.length - queued.length);
     if (queued.length === 0) return;
-    await this.queue.addBulk(queued.map((job) => ({ name: PushJobName.Deliver, ...job })));
+    await this.queue.addBulk(queued);
     pushHandOversTotal.inc({ path: 'queue' }, queued.length);
   }
 
   /** A job that failed here goes to the queue, which retries it; failing that, the reconciler. */
   private readonly requeue = (job: DeliverJobData, error: unknown): void => {
     this.logger.warn({ msg: 'push job failed here; queueing it', group: job.group, error: String(error) });
-    const first = job.attempts[0];
+    const { name, data, opts } = queueJob(job);
     this.queue
-      .add(PushJobName.Deliver, job, { jobId: pushJobId(first.deliveryId, first.attempt) })
+      .add(name, data, opts)
       .catch((queueError: unknown) =>
         this.logger.warn({ msg: 'could not queue it; the reconciler will', error: String(queueError) }),
       );
