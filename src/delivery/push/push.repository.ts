@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { queryPrepared } from '../../infra/database/sql';
 import {
   PUSH_CLAIM_SQL,
@@ -49,11 +48,7 @@ export interface RecordedPush {
 
 @Injectable()
 export class PushRepository {
-  private readonly dataSource: DataSource;
-
-  constructor(hotPath: HotPath) {
-    this.dataSource = hotPath.dataSource;
-  }
+  constructor(private readonly hotPath: HotPath) {}
 
   /**
    * Claims deliveries for the given attempts: only if still pending or retrying at the previous
@@ -66,7 +61,7 @@ export class PushRepository {
    */
   claim(requests: PushAttempt[]): Promise<ClaimedPush[]> {
     return queryPrepared<ClaimedPush>(
-      this.dataSource,
+      this.hotPath.dataSource,
       'txmsg_push_claim',
       PUSH_CLAIM_SQL,
       pushClaimParams(requests),
@@ -79,7 +74,7 @@ export class PushRepository {
    */
   record(outcomes: PushOutcome[]): Promise<RecordedPush[]> {
     return queryPrepared<RecordedPush>(
-      this.dataSource,
+      this.hotPath.dataSource,
       'txmsg_push_record',
       PUSH_RECORD_SQL,
       pushRecordParams(outcomes),
