@@ -32,7 +32,12 @@ describe(GroupCommit.name, () => {
 
   it('gathers requests that arrive while the writer is busy into the next batch', async () => {
     const writer = gatedWriter();
-    const sut = new GroupCommit<number, number>(writer.write, { maxBatch: 10, maxInFlight: 1 });
+    const sizes: number[] = [];
+    const sut = new GroupCommit<number, number>(writer.write, {
+      maxBatch: 10,
+      maxInFlight: 1,
+      onBatch: (size) => sizes.push(size),
+    });
     const first = sut.add(1);
     await new Promise((r) => setImmediate(r));
     const later = [2, 3, 4].map((n) => sut.add(n));
@@ -40,6 +45,7 @@ describe(GroupCommit.name, () => {
     await writer.openNext();
     expect(await Promise.all([first, ...later])).toEqual([10, 20, 30, 40]);
     expect(writer.batches).toEqual([[1], [2, 3, 4]]);
+    expect(sizes).toEqual([1, 3]);
   });
 
   it('never writes more than maxBatch requests at once, nor more than maxInFlight batches', async () => {

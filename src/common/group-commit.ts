@@ -15,6 +15,8 @@ export interface GroupCommitOptions {
   maxWeight?: number;
   /** Batches written at once; requests arriving while all are busy wait for the next batch. */
   maxInFlight: number;
+  /** Told the size of every batch written (a metric). */
+  onBatch?: (size: number) => void;
 }
 
 interface Entry<In, Out> {
@@ -88,6 +90,7 @@ export class GroupCommit<In, Out> {
 
   private async writeBatch(batch: Entry<In, Out>[]): Promise<void> {
     let outcomes: Outcome<Out>[];
+    this.options.onBatch?.(batch.length);
     try {
       outcomes = await this.write(batch.map((entry) => entry.item));
     } catch (error) {

@@ -6,6 +6,7 @@ import { DeadLettersRepository } from './dead-letters/dead-letters.repository';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { ReconcilerJob } from './retries/reconciler.job';
 import { DispatchModule } from './dispatch/dispatch.module';
+import { AckWriter } from './pull/ack-writer';
 import { PullController } from './pull/pull.controller';
 import { PullRepository } from './pull/pull.repository';
 import { PullService } from './pull/pull.service';
@@ -21,6 +22,7 @@ import { ReplayService } from './replay/replay.service';
   imports: [DispatchModule, ConsumerGroupsModule, DedupeModule],
   controllers: [PullController, DeadLettersController, ReplayController],
   providers: [
+    AckWriter,
     DeadLettersRepository,
     DeadLettersService,
     PullRepository,

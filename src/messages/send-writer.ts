@@ -11,6 +11,7 @@ import {
 } from '../idempotency/idempotency.service';
 import type { NewMessage } from './message.dto';
 import { MessagesRepository } from './messages.repository';
+import { observeBatches } from '../observability/group-commit.metrics';
 
 export interface SendRequest<T> extends KeyedRequest {
   /** The messages, all committed together, in this order. */
@@ -34,7 +35,7 @@ export class SendWriter {
         );
         return indexes.map((i) => succeeded(requests[i].answer(publishedAt)));
       }),
-    REQUEST_GROUP_COMMIT,
+    { ...REQUEST_GROUP_COMMIT, onBatch: observeBatches('send') },
     (request) => request.messages.length,
   );
 

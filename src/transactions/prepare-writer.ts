@@ -15,6 +15,7 @@ import type { PrepareTransactionDto } from './transaction.dto';
 import { toTransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
 import { HotPath } from '../infra/database/hot-path';
+import { observeBatches } from '../observability/group-commit.metrics';
 
 export interface PrepareRequest extends KeyedRequest {
   request: PrepareTransactionDto;
@@ -50,7 +51,7 @@ export class PrepareWriter {
         (await this.create(requests, indexes, manager)).map(succeeded),
       );
     },
-    REQUEST_GROUP_COMMIT,
+    { ...REQUEST_GROUP_COMMIT, onBatch: observeBatches('prepare') },
     (request) => request.request.messages.length,
   );
 

@@ -12,6 +12,7 @@ import { STATE_AFTER, verdictEffect, type Verdict } from './transaction-state';
 import { toTransactionSummary, type TransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
 import { HotPath } from '../infra/database/hot-path';
+import { observeBatches } from '../observability/group-commit.metrics';
 
 export interface VerdictRequest {
   id: string;
@@ -30,7 +31,7 @@ export class VerdictWriter {
         const locked = await this.transactions.lockMany([...new Set(requests.map((r) => r.id))], manager);
         return this.applyMany(manager, locked, requests);
       }),
-    REQUEST_GROUP_COMMIT,
+    { ...REQUEST_GROUP_COMMIT, onBatch: observeBatches('verdict') },
   );
 
   constructor(

@@ -4,7 +4,7 @@
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { startApp, startProcess, type AppProcess } from '../support/app-process';
-import { createGroup, createTopic, producerGroup } from '../support/delivery-fixture';
+import { createGroup, createTopic, producerGroup, send } from '../support/delivery-fixture';
 import { expectEventually } from '../support/eventually';
 import { HttpClient, type HttpResult } from '../support/http-client';
 import { useService } from '../support/service-fixture';
@@ -169,6 +169,80 @@ describe('group commit: mixed batches', () => {
     );
     expect(rows.rows[0].n).toBe(30);
   });
+  it('acks concurrent ack requests together, answering each with its own receipts', async () => {
+    const ackTopic = await createTopic(service.http);
+    const [a, b] = await Promise.all([
+      createGroup(service.http, ackTopic, { delivery: { type: 'pull' } }).then((g) => g.name),
+      createGroup(service.http, ackTopic, { delivery: { type: 'pull' } }).then((g) => g.name),
+    ]);
+    await Promise.all(Array.from({ length: 40 }, (_, n) => send(service.http, ackTopic, { body: { n } })));
+    const receiveAll = async (name: string): Promise<string[]> => {
+      const handles: string[] = [];
+      while (handles.length < 40) {
+        const received = await service.http.post(`/v1/consumer-groups/${name}/receive`, {
+          maxMessages: 100,
+          waitSeconds: 1,
+        });
+        expect(received.status).toBe(200);
+        handles.push(...received.body.messages.map((m: { receiptHandle: string }) => m.receiptHandle));
+      }
+      return handles;
+    };
+    const [ra, rb] = [await receiveAll(a), await receiveAll(b)];
+    const ack = async (name: string, receiptHandles: string[]) => {
+      const acked = await service.http.post(`/v1/consumer-groups/${name}/ack`, { receiptHandles });
+      expect(acked.status).toBe(200);
+      return acked.body as { acked: number; expired: string[] };
+    };
+    const stale = ra[39];
+    expect(await ack(a, [stale])).toEqual({ acked: 1, expired: [] });
+
+    const batchesBefore = await ackBatches();
+    const [singles, twice, mixed, wrongGroup, notHandles] = await Promise.all([
+      Promise.all(ra.slice(0, 30).map((handle) => ack(a, [handle]))),
+      Promise.all([ack(a, [ra[30]]), ack(a, [ra[30]])]),
+      ack(a, [ra[31], stale, ra[31]]),
+      ack(a, [rb[0]]),
+      Promise.all(Array.from({ length: 5 }, (_, i) => ack(b, [`rh_${i}`, rb[1 + i]]))),
+    ]);
+    const batches = await ackBatches();
+
+    expect(singles).toEqual(Array.from({ length: 30 }, () => ({ acked: 1, expired: [] })));
+    expect(twice.map((r) => r.acked).sort()).toEqual([0, 1]);
+    expect(twice.find((r) => r.acked === 0)?.expired).toEqual([ra[30]]);
+    expect(mixed).toEqual({ acked: 1, expired: [stale] });
+    expect(wrongGroup).toEqual({ acked: 0, expired: [rb[0]] });
+    expect(notHandles).toEqual(Array.from({ length: 5 }, (_, i) => ({ acked: 1, expired: [`rh_${i}`] })));
+    // every request went through the writer, and some shared a statement
+    expect(batches.sum - batchesBefore.sum).toBe(30 + 2 + 1 + 1 + 5);
+    expect(batches.count - batchesBefore.count).toBeLessThan(30 + 2 + 1 + 1 + 5);
+
+    const { rows } = await service.env.db.query(
+      `SELECT d.consumer_group, d.state, count(*)::int AS n,
+              sum((SELECT count(*) FROM delivery_attempts x WHERE x.delivery_id = d.id AND x.outcome = 'acked'))::int AS attempts,
+              (SELECT acked_total FROM consumer_groups g WHERE g.name = d.consumer_group)::int AS acked_total
+         FROM deliveries d WHERE d.consumer_group = ANY ($1) GROUP BY 1, 2 ORDER BY 1, 2`,
+      [[a, b]],
+    );
+    expect(rows).toEqual([
+      { consumer_group: a, state: 'acked', n: 33, attempts: 33, acked_total: 33 },
+      { consumer_group: a, state: 'inflight', n: 7, attempts: 0, acked_total: 33 },
+      { consumer_group: b, state: 'acked', n: 5, attempts: 5, acked_total: 5 },
+      { consumer_group: b, state: 'inflight', n: 35, attempts: 0, acked_total: 5 },
+    ]);
+  });
+
+  /** The ack writer's batches so far: how many, and how many requests they wrote. */
+  async function ackBatches(): Promise<{ count: number; sum: number }> {
+    const metrics = (await service.http.get('/metrics', { token: null })).text;
+    const value = (series: string) =>
+      Number(
+        new RegExp(`^txmsg_group_commit_batch_size_${series}\\{writer="ack"\\} (\\d+)`, 'm').exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+    return { count: value('count'), sum: value('sum') };
+  }
 });
 
 describe('group commit: nothing is answered 2xx before it is durable (Postgres killed mid-batch)', () => {

@@ -13,6 +13,7 @@ import {
   pushClaimParams,
   pushRecordParams,
 } from '../../src/delivery/push/push.sql';
+import { PULL_ACK_SQL, pullAckParams } from '../../src/delivery/pull/pull.sql';
 import { dataSourceOptions } from '../../src/infra/database/data-source-options';
 import { sessionOptions } from '../../src/infra/database/session-settings';
 import { LOCK_SQL, RESOLVE_SQL } from '../../src/transactions/transactions.sql';
@@ -134,6 +135,10 @@ describe('hot statements on a filling window (medium: real Postgres)', () => {
       resolve: { sql: RESOLVE_SQL, params: [absent, ['COMMITTED'], ['producer']] },
       claim: { sql: PUSH_CLAIM_SQL, params: pushClaimParams([{ deliveryId: absent[0], attempt: 1 }]) },
       record: { sql: PUSH_RECORD_SQL, params: pushRecordParams([outcome]) },
+      ack: {
+        sql: PULL_ACK_SQL,
+        params: pullAckParams([{ id: absent[0], group: 'shipping', receipt: 'rh_x', outcome: 'acked' }]),
+      },
     };
     const execute = (name: string) => `EXECUTE ${name}(${statements[name].params.map(literal).join(', ')})`;
     for (const [name, { sql }] of Object.entries(statements)) {

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../../infra/database/sql';
-import { countAckedSql, traceLeftInflightSql } from '../delivery-state';
+import { traceLeftInflightSql } from '../delivery-state';
 import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from '../delivered-message.view';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
+import { NEW_RECEIPT_SQL } from './pull.sql';
 
 export interface ReceivedRow extends DeliveredMessageRow {
   receipt: string;
@@ -39,7 +40,7 @@ export class PullRepository {
          UPDATE deliveries d
             SET state = 'inflight', attempts = d.attempts + 1,
                 lease_until = now() + make_interval(secs => $4),
-                receipt = 'rh_' || replace(gen_random_uuid()::text, '-', '') || replace(d.id::text, '-', '')
+                receipt = ${NEW_RECEIPT_SQL}
            FROM picked WHERE d.id = picked.id
           RETURNING d.message_id, d.receipt, d.attempts, d.commit_seq
        )
@@ -62,36 +63,6 @@ export class PullRepository {
       [group, member],
     );
     return row.ms === null ? null : Number(row.ms);
-  }
-
-  /**
-   * Acks the deliveries whose current receipt is among `receipts`; returns the receipts acked.
-   * `outcome` is what the attempt is recorded as (`deduplicated` when dedupe by key skipped it).
-   */
-  async ack(
-    group: string,
-    receipts: string[],
-    outcome: 'acked' | 'deduplicated' = 'acked',
-  ): Promise<string[]> {
-    const rows = await queryRows<{ receipt: string }>(
-      this.dataSource,
-      `WITH targets AS (
-         SELECT id, receipt, attempts FROM deliveries
-          WHERE consumer_group = $1 AND receipt = ANY ($2::text[]) AND state = 'inflight'
-          FOR UPDATE
-       ), acked AS (
-         UPDATE deliveries d SET state = 'acked', acked_at = now(), lease_until = NULL, receipt = NULL
-           FROM targets WHERE d.id = targets.id
-          RETURNING d.id, d.consumer_group, d.state
-       ), logged AS (
-         INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome)
-         SELECT id, attempts, now(), $3 FROM targets
-       ), counted AS (${countAckedSql('acked')}
-       )
-       SELECT receipt FROM targets`,
-      [group, receipts, outcome],
-    );
-    return rows.map((row) => row.receipt);
   }
 
   /** The inflight delivery a current receipt names, locked until `manager`'s transaction ends. */

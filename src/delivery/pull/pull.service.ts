@@ -16,6 +16,7 @@ import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { PullRepository, type ReceivedRow } from './pull.repository';
 import { ReadyNotifier } from '../dispatch/ready-notifier';
 import { afterFailure } from '../retries/retry-policy';
+import { AckWriter } from './ack-writer';
 
 export const RECEIVE_DEFAULTS = { maxMessages: 10, waitSeconds: 20, invisibleSeconds: 30 };
 
@@ -31,6 +32,7 @@ export class PullService {
     private readonly dispatch: DispatchService,
     private readonly notifier: ReadyNotifier,
     private readonly keyDedupe: KeyDedupe,
+    private readonly acks: AckWriter,
   ) {}
 
   async receive(principal: Principal, name: string, dto: ReceiveDto, signal?: AbortSignal) {
@@ -74,14 +76,16 @@ export class PullService {
       if (!first) duplicates.push(row.receipt);
     }
     if (duplicates.length === 0) return rows;
-    await this.pull.ack(group.name, duplicates, 'deduplicated');
+    await this.acks.ack({ group: group.name, receipts: duplicates, outcome: 'deduplicated' });
     deliveryAttemptsTotal.inc({ consumer_group: group.name, outcome: 'deduplicated' }, duplicates.length);
     return rows.filter((row) => !duplicates.includes(row.receipt));
   }
 
   async ack(principal: Principal, name: string, dto: AckDto) {
     const group = await this.pullGroup(principal, name);
-    const acked = new Set(await this.pull.ack(name, dto.receiptHandles));
+    const acked = new Set(
+      await this.acks.ack({ group: name, receipts: dto.receiptHandles, outcome: 'acked' }),
+    );
     if (acked.size > 0) {
       deliveryAttemptsTotal.inc({ consumer_group: name, outcome: 'acked' }, acked.size);
       if (group.ordered) await this.notifier.notify([name]); // the next message of those keys is ready

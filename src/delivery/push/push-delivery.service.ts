@@ -16,6 +16,7 @@ import { LEASE_MARGIN_SECONDS } from './push.sql';
 import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
+import { observeBatches } from '../../observability/group-commit.metrics';
 
 /** Claims and outcomes of concurrent push jobs: one statement per batch of up to 500. */
 const PUSH_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 500, maxInFlight: 4 };
@@ -24,15 +25,21 @@ const PUSH_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 500, maxInFlight: 4 };
 export class PushDeliveryService {
   private readonly logger = new Logger('push');
   private readonly limits = new Map<string, Semaphore>();
-  private readonly claims = new GroupCommit<PushAttempt, ClaimedPush | undefined>(async (attempts) => {
-    const claimed = new Map((await this.push.claim(attempts)).map((row) => [row.id, row]));
-    return attempts.map((attempt) => succeeded(claimed.get(attempt.deliveryId)));
-  }, PUSH_GROUP_COMMIT);
-  private readonly records = new GroupCommit<PushOutcome, void>(async (outcomes) => {
-    const recorded = await this.push.record(outcomes);
-    await this.followUp(outcomes, recorded);
-    return outcomes.map(() => succeeded(undefined));
-  }, PUSH_GROUP_COMMIT);
+  private readonly claims = new GroupCommit<PushAttempt, ClaimedPush | undefined>(
+    async (attempts) => {
+      const claimed = new Map((await this.push.claim(attempts)).map((row) => [row.id, row]));
+      return attempts.map((attempt) => succeeded(claimed.get(attempt.deliveryId)));
+    },
+    { ...PUSH_GROUP_COMMIT, onBatch: observeBatches('push_claim') },
+  );
+  private readonly records = new GroupCommit<PushOutcome, void>(
+    async (outcomes) => {
+      const recorded = await this.push.record(outcomes);
+      await this.followUp(outcomes, recorded);
+      return outcomes.map(() => succeeded(undefined));
+    },
+    { ...PUSH_GROUP_COMMIT, onBatch: observeBatches('push_record') },
+  );
 
   constructor(
     private readonly push: PushRepository,
