@@ -5,7 +5,7 @@ import { queryRows } from '../../infra/database/sql';
 import { traceLeftInflightSql } from '../delivery-state';
 import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from '../delivered-message.view';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
-import { NEW_RECEIPT_SQL } from './pull.sql';
+import { NEW_RECEIPT_SQL, receiptTarget } from './pull.sql';
 
 export interface ReceivedRow extends DeliveredMessageRow {
   receipt: string;
@@ -65,15 +65,20 @@ export class PullRepository {
     return row.ms === null ? null : Number(row.ms);
   }
 
+  // A receipt carries its delivery's id (`NEW_RECEIPT_SQL`): nack and visibility look it up by
+  // primary key in one window, and a string that is no receipt finds nothing.
+
   /** The inflight delivery a current receipt names, locked until `manager`'s transaction ends. */
   async hold(group: string, receipt: string, manager: EntityManager): Promise<HeldDelivery | null> {
+    const id = receiptTarget(receipt);
+    if (id === null) return null;
     const [row] = await queryRows<HeldDelivery>(
       manager,
       `SELECT d.id, d.attempts, g.max_retries, g.retry_backoff_seconds
          FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group
-        WHERE d.consumer_group = $1 AND d.receipt = $2 AND d.state = 'inflight'
+        WHERE d.id = $3 AND d.consumer_group = $1 AND d.receipt = $2 AND d.state = 'inflight'
         FOR UPDATE OF d`,
-      [group, receipt],
+      [group, receipt, id],
     );
     return row ?? null;
   }
@@ -102,11 +107,13 @@ export class PullRepository {
 
   /** Sets a current receipt's invisible time from now; false when the receipt is not current. */
   async setVisibility(group: string, receipt: string, invisibleSeconds: number): Promise<boolean> {
+    const id = receiptTarget(receipt);
+    if (id === null) return false;
     const rows = await queryRows(
       this.dataSource,
       `UPDATE deliveries SET lease_until = now() + make_interval(secs => $3)
-        WHERE consumer_group = $1 AND receipt = $2 AND state = 'inflight' RETURNING id`,
-      [group, receipt, invisibleSeconds],
+        WHERE id = $4 AND consumer_group = $1 AND receipt = $2 AND state = 'inflight' RETURNING id`,
+      [group, receipt, invisibleSeconds, id],
     );
     return rows.length > 0;
   }
