@@ -111,11 +111,12 @@ async function main() {
       const load = (seconds: number, rate?: number) =>
         phase(options, api, consumer, run, options.producers, batch, seconds, rate);
       await load(options.warmupSeconds);
-      if (stack.databaseUrl) await resetStatements(stack.databaseUrl);
+      const counting = stack.databaseUrl ? await resetStatements(stack.databaseUrl) : null;
       const peak = await load(options.seconds);
-      const database: StatementCosts | null = stack.databaseUrl
-        ? await statementCosts(stack.databaseUrl, peak.delivered)
-        : null;
+      const database: StatementCosts | null =
+        stack.databaseUrl && counting
+          ? await statementCosts(stack.databaseUrl, counting, peak.delivered)
+          : null;
       const half = await load(options.seconds, peak.messagesPerSecond / 2);
       const ratio =
         'skipped' in floor ? null : Number((peak.messagesPerSecond / floor.lifecyclesPerSecond).toFixed(2));
@@ -178,7 +179,8 @@ function report(floor: Floor | { skipped: string }, runs: Run[], peakRssMb: numb
     print(
       `${r.messagesPerTransaction} msg/tx: ratio = ${r.peak.messagesPerSecond} msg/s ÷ floor = ${r.ratio ?? 'n/a'}` +
         (db
-          ? `; per message at peak: ${db.statementsPerMessage} statements, ${db.commitsPerMessage} commits, ` +
+          ? `; per message at peak: ${db.statementsPerMessage} statements, ` +
+            `${db.writeTransactionsPerMessage} write transactions, ` +
             `${db.dbMillisecondsPerMessage} ms in Postgres`
           : ''),
     );

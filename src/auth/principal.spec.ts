@@ -32,6 +32,17 @@ describe(Principal.name, () => {
     expect(() => wide.assertProducerGroup('anything')).not.toThrow();
   });
 
+  it('names the producer groups a caller acts for as the grant checks do (null: every group)', () => {
+    const operator = new Principal('k5', 'oncall', 'operator', [], ['orders-svc']);
+    const wide = new Principal('k4', 'wide', 'producer', [], ['*']);
+    expect(admin.actsForProducerGroups).toBeNull();
+    expect(wide.actsForProducerGroups).toBeNull();
+    expect(producer.actsForProducerGroups).toEqual(['orders-svc']);
+    expect(consumer.actsForProducerGroups).toEqual([]);
+    expect(operator.actsForProducerGroups).toEqual([]);
+    expect(() => operator.assertProducerGroup('orders-svc')).toThrow(ApiError);
+  });
+
   it('labels operator verdicts with the key name', () => {
     expect(admin.operatorLabel).toBe('operator:ops');
   });

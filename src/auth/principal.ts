@@ -31,9 +31,19 @@ export class Principal {
   }
 
   assertProducerGroup(group: string): void {
-    if (!this.isAdmin && !(this.role === 'producer' && allows(this.producerGroups, group))) {
+    const grants = this.actsForProducerGroups;
+    if (grants !== null && !grants.includes(group)) {
       throw ApiError.forbidden(`this token may not act for producer group '${group}'`);
     }
+  }
+
+  /**
+   * The producer groups this caller may prepare and decide for, by exact name; null for every
+   * group. (A statement that applies verdicts checks the grant itself, with these.)
+   */
+  get actsForProducerGroups(): readonly string[] | null {
+    if (this.isAdmin || (this.role === 'producer' && this.producerGroups.includes('*'))) return null;
+    return this.role === 'producer' ? this.producerGroups : [];
   }
 
   /** Operators read every producer group; a producer reads those it is granted. */

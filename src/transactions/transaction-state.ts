@@ -8,11 +8,14 @@ export const STATE_AFTER: Record<Verdict, TransactionState> = {
   ROLLBACK: 'ROLLED_BACK',
 };
 
+/** The states a verdict applies to; any other is final. */
+export const OPEN_STATES: readonly TransactionState[] = ['PREPARED', 'STUCK'];
+
 /**
  * What a verdict does to a transaction in `state`: `apply` it, accept a `repeat` of the verdict
  * already reached (idempotent), or refuse the opposite verdict as a `conflict`.
  */
 export function verdictEffect(state: TransactionState, verdict: Verdict): 'apply' | 'repeat' | 'conflict' {
-  if (state === 'PREPARED' || state === 'STUCK') return 'apply';
+  if (OPEN_STATES.includes(state)) return 'apply';
   return state === STATE_AFTER[verdict] ? 'repeat' : 'conflict';
 }

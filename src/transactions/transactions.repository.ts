@@ -3,7 +3,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { insertMessagesParams, insertMessagesSql, type StoredMessage } from '../messages/messages.repository';
 import { queryPrepared, queryRows } from '../infra/database/sql';
 import type { TransactionState } from './transaction-state';
-import { LOCK_SQL, RESOLVE_SQL } from './transactions.sql';
+import { DECIDE_SQL, LOCK_SQL } from './transactions.sql';
+import type { QueuedDelivery } from '../delivery/dispatch/deliveries.repository';
 
 export interface TransactionRow {
   id: string;
@@ -16,6 +17,20 @@ export interface TransactionRow {
   createdAt: Date;
   resolvedAt: Date | null;
   resolvedBy: string | null;
+}
+
+/** A verdict to record: the state it leads to, by whom, for a caller granted `producerGroups` (null: any). */
+export interface ResolvingVerdict {
+  id: string;
+  state: TransactionState;
+  resolvedBy: string;
+  producerGroups: readonly string[] | null;
+}
+
+/** A transaction a verdict resolved, with its messages and the deliveries its commit created. */
+export interface DecidedTransaction extends TransactionRow {
+  messageIds: string[];
+  queued: QueuedDelivery[];
 }
 
 export interface CheckAttemptRow {
@@ -69,23 +84,24 @@ export class TransactionsRepository {
   }
 
   /**
-   * Resolves locked transactions and their messages in one statement: a commit publishes the
-   * messages (COMMITTED, published now, commit sequence in the order given and by id within a
-   * transaction, under the commit lock), a rollback marks them ROLLED_BACK. A resolved
-   * transaction is never checked again: its schedule and lease are cleared. Returns each
-   * transaction with its message ids.
+   * Applies verdicts to the transactions still in one of `applicableStates` and of a granted
+   * producer group, with their messages and the published messages' deliveries, in one
+   * statement (`DECIDE_SQL`). Returns the transactions it resolved, each with its message ids and
+   * the deliveries to queue once the statement's transaction has committed.
    */
-  resolveMany(
-    verdicts: { id: string; state: TransactionState; resolvedBy: string }[],
-    manager: EntityManager,
-  ): Promise<(TransactionRow & { messageIds: string[] })[]> {
+  decideMany(
+    verdicts: ResolvingVerdict[],
+    applicableStates: readonly TransactionState[],
+    runner: DataSource | EntityManager,
+  ): Promise<DecidedTransaction[]> {
     if (verdicts.length === 0) return Promise.resolve([]);
-    return queryPrepared<TransactionRow & { messageIds: string[] }>(
-      manager,
-      'txmsg_transactions_resolve',
-      RESOLVE_SQL,
-      [verdicts.map((v) => v.id), verdicts.map((v) => v.state), verdicts.map((v) => v.resolvedBy)],
-    );
+    return queryPrepared<DecidedTransaction>(runner, 'txmsg_transactions_decide', DECIDE_SQL, [
+      verdicts.map((v) => v.id),
+      verdicts.map((v) => v.state),
+      verdicts.map((v) => v.resolvedBy),
+      verdicts.map((v) => (v.producerGroups === null ? null : v.producerGroups.join('\n'))),
+      applicableStates,
+    ]);
   }
 
   checkHistory(id: string, manager: EntityManager): Promise<CheckAttemptRow[]> {

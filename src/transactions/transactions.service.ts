@@ -47,7 +47,7 @@ export class TransactionsService {
       id,
       verdict,
       resolvedBy: 'producer',
-      authorize: (tx) => principal.assertProducerGroup(tx.producerGroup),
+      principal,
     });
   }
 

@@ -1,36 +1,57 @@
 // The verdict's statements, plain so a medium spec runs exactly what the repository runs.
 import { COMMIT_LOCK_SHARED_CTE } from '../consumer-groups/commit-lock';
+import { insertDeliveriesSql } from '../delivery/dispatch/deliveries.sql';
 
 /**
- * Resolves transactions $1 to states $2 (by $3) with their messages; see
- * `TransactionsRepository.resolveMany`. Every table is reached through `= ANY ($1)` on its
- * partition key (or its index), never through a join alone, so even a plan made while the
- * window was empty reads only the rows it changes.
+ * Applies verdicts in one statement: resolves transactions $1 to states $2 (by $3) where their
+ * state is among $5 and their producer group among the newline-separated grants $4 (null: any);
+ * resolves their messages with them (a commit publishes them: COMMITTED, published now, commit
+ * sequence in the order given and by id within a transaction, under the commit lock; a
+ * rollback marks them ROLLED_BACK); and creates the deliveries of the published ones. A
+ * resolved transaction is never checked again: its schedule and lease are cleared.
+ *
+ * Returns each transaction it resolved, with its message ids and the deliveries to queue
+ * (`QueuedDelivery` as JSON); one it did not resolve (absent, not in those states, or not
+ * granted) is left as it was. Every table is reached through `= ANY ($1)` on its partition key
+ * (or its index), never through a join alone, so even a plan made while the window was empty
+ * reads only the rows it changes.
  */
-export const RESOLVE_SQL = `WITH v AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS v(id, state, resolved_by, n)
-       ), ${COMMIT_LOCK_SHARED_CTE},
-       ordered AS (
-         SELECT pending.id, nextval('message_commit_seq') AS seq
-           FROM (SELECT m.id FROM v JOIN messages m ON m.transaction_id = v.id AND m.state = 'PREPARED'
-                  WHERE v.state = 'COMMITTED' AND m.transaction_id = ANY ($1::uuid[])
-                  ORDER BY v.n, m.id) AS pending, commit_lock
-       ), msgs AS (
-         UPDATE messages m
-            SET state = v.state,
-                published_at = CASE WHEN v.state = 'COMMITTED' THEN now() END,
-                commit_seq = (SELECT o.seq FROM ordered o WHERE o.id = m.id)
-           FROM v WHERE m.transaction_id = ANY ($1::uuid[]) AND m.transaction_id = v.id AND m.state = 'PREPARED'
-         RETURNING m.id, m.transaction_id
+export const DECIDE_SQL = `WITH v AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+                  WITH ORDINALITY AS v(id, state, resolved_by, grants, n)
        ), resolved AS (
          UPDATE transactions t
             SET state = v.state, resolved_at = now(), resolved_by = v.resolved_by, next_check_at = NULL,
                 check_lease_until = NULL, check_lease_owner = NULL
-           FROM v WHERE t.id = ANY ($1::uuid[]) AND t.id = v.id
-         RETURNING t.*
+           FROM v
+          WHERE t.id = ANY ($1::uuid[]) AND t.id = v.id AND t.state = ANY ($5::text[])
+            AND (v.grants IS NULL OR t.producer_group = ANY (string_to_array(v.grants, E'\\n')))
+         RETURNING t.*, v.n
+       ), ${COMMIT_LOCK_SHARED_CTE},
+       ordered AS (
+         SELECT pending.id, nextval('message_commit_seq') AS seq
+           FROM (SELECT m.id FROM resolved r JOIN messages m ON m.transaction_id = r.id AND m.state = 'PREPARED'
+                  WHERE r.state = 'COMMITTED' AND m.transaction_id = ANY ($1::uuid[])
+                  ORDER BY r.n, m.id) AS pending, commit_lock
+       ), msgs AS (
+         UPDATE messages m
+            SET state = r.state,
+                published_at = CASE WHEN r.state = 'COMMITTED' THEN now() END,
+                commit_seq = (SELECT o.seq FROM ordered o WHERE o.id = m.id)
+           FROM resolved r
+          WHERE m.transaction_id = ANY ($1::uuid[]) AND m.transaction_id = r.id AND m.state = 'PREPARED'
+         RETURNING m.id, m.transaction_id, m.state, m.topic, m.tag, m.sharding_key, m.commit_seq, m.published_at, m.delay_ms
+       ), inserted AS (${insertDeliveriesSql('msgs m', `m.state = 'COMMITTED'`)}
        )
-       SELECT r.*, (SELECT coalesce(array_agg(msgs.id::text ORDER BY msgs.id), '{}') FROM msgs
-                     WHERE msgs.transaction_id = r.id) AS message_ids
+       SELECT r.id, r.producer_group, r.state, r.checks, r.next_check_at, r.check_lease_until, r.check_lease_owner,
+              r.created_at, r.resolved_at, r.resolved_by,
+              (SELECT coalesce(array_agg(msgs.id::text ORDER BY msgs.id), '{}') FROM msgs
+                WHERE msgs.transaction_id = r.id) AS message_ids,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'id', i.id, 'consumerGroup', i.consumer_group, 'deliveryType', g.delivery_type, 'attempt', 1,
+                        'delayMs', greatest(0, ceil(extract(epoch FROM i.available_at - now()) * 1000))::int)), '[]')
+                 FROM inserted i JOIN msgs ON msgs.id = i.message_id JOIN consumer_groups g ON g.name = i.consumer_group
+                WHERE msgs.transaction_id = r.id) AS queued
          FROM resolved r`;
 
 /** Locks transactions $1 for a verdict, in id order so that concurrent batches never deadlock. */

@@ -97,11 +97,26 @@ describe('group commit: mixed batches', () => {
   });
 
   it('applies concurrent verdicts each on its own: opposite verdicts conflict, repeats agree', async () => {
-    const prepared = await Promise.all(Array.from({ length: 40 }, () => prepare({})));
+    const prepared = await Promise.all(Array.from({ length: 45 }, () => prepare({})));
     const ids = prepared.map((r) => r.body.id as string);
-    const verdict = (id: string, v: 'commit' | 'rollback') =>
-      service.http.post(`/v1/transactions/${id}/${v}`);
-    const [commits, rollbacks, opposite, twice, unknown] = await Promise.all([
+    const tokenFor = async (producerGroups: string[]) =>
+      service.http.withToken(
+        (
+          await service.http.post('/v1/admin/api-keys', {
+            name: `verdicts-${randomUUID()}`,
+            role: 'producer',
+            producerGroups,
+            topics: [topic],
+          })
+        ).body.token,
+      );
+    const [otherGroupOnly, everyGroup] = [
+      await tokenFor([await producerGroup(service.http)]),
+      await tokenFor(['*']),
+    ];
+    const verdict = (id: string, v: 'commit' | 'rollback', http = service.http) =>
+      http.post(`/v1/transactions/${id}/${v}`);
+    const [commits, rollbacks, opposite, twice, unknown, ungranted, wildcard] = await Promise.all([
       Promise.all(ids.slice(0, 20).map((id) => verdict(id, 'commit'))),
       Promise.all(ids.slice(20, 30).map((id) => verdict(id, 'rollback'))),
       Promise.all(
@@ -109,6 +124,8 @@ describe('group commit: mixed batches', () => {
       ),
       Promise.all(ids.slice(35, 40).map((id) => Promise.all([verdict(id, 'commit'), verdict(id, 'commit')]))),
       Promise.all(Array.from({ length: 3 }, () => verdict(randomUUID(), 'commit'))),
+      Promise.all(ids.slice(40, 43).map((id) => verdict(id, 'commit', otherGroupOnly))),
+      Promise.all(ids.slice(43, 45).map((id) => verdict(id, 'commit', everyGroup))),
     ]);
 
     expect(statusCounts(commits)).toEqual({ 200: 20 });
@@ -119,6 +136,9 @@ describe('group commit: mixed batches', () => {
     ).toBe(true);
     expect(statusCounts(rollbacks)).toEqual({ 200: 10 });
     expect(statusCounts(unknown)).toEqual({ 404: 3 });
+    expect(statusCounts(ungranted)).toEqual({ 403: 3 });
+    expect(ungranted.every((r) => r.body.error === 'forbidden')).toBe(true);
+    expect(statusCounts(wildcard)).toEqual({ 200: 2 });
     for (const pair of twice) {
       expect(pair.map((r) => [r.status, r.body.state])).toEqual([
         [200, 'COMMITTED'],
@@ -139,7 +159,13 @@ describe('group commit: mixed batches', () => {
     );
     const byId = new Map(rows.rows.map((row) => [row.id, row]));
     const expected = (id: string, i: number) =>
-      i < 20 || i >= 35 ? 'COMMITTED' : i < 30 ? 'ROLLED_BACK' : (winners.get(id) as string);
+      i >= 40 && i < 43
+        ? 'PREPARED'
+        : i < 20 || i >= 35
+          ? 'COMMITTED'
+          : i < 30
+            ? 'ROLLED_BACK'
+            : (winners.get(id) as string);
     ids.forEach((id, i) => {
       const state = expected(id, i);
       const committed = state === 'COMMITTED';

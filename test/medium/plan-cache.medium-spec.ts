@@ -16,7 +16,8 @@ import {
 import { PULL_ACK_SQL, pullAckParams } from '../../src/delivery/pull/pull.sql';
 import { dataSourceOptions } from '../../src/infra/database/data-source-options';
 import { sessionOptions } from '../../src/infra/database/session-settings';
-import { LOCK_SQL, RESOLVE_SQL } from '../../src/transactions/transactions.sql';
+import { DECIDE_SQL, LOCK_SQL } from '../../src/transactions/transactions.sql';
+import { OPEN_STATES } from '../../src/transactions/transaction-state';
 import { uuidV7 } from '../support/uuid-v7';
 import { useTestDatabase } from '../support/test-database';
 
@@ -132,7 +133,7 @@ describe('hot statements on a filling window (medium: real Postgres)', () => {
     const statements: Record<string, { sql: string; params: unknown[] }> = {
       lock: { sql: LOCK_SQL, params: [absent] },
       dispatch: { sql: DISPATCH_INSERT_SQL, params: [absent] },
-      resolve: { sql: RESOLVE_SQL, params: [absent, ['COMMITTED'], ['producer']] },
+      decide: { sql: DECIDE_SQL, params: [absent, ['COMMITTED'], ['producer'], ['shop'], OPEN_STATES] },
       claim: { sql: PUSH_CLAIM_SQL, params: pushClaimParams([{ deliveryId: absent[0], attempt: 1 }]) },
       record: { sql: PUSH_RECORD_SQL, params: pushRecordParams([outcome]) },
       ack: {

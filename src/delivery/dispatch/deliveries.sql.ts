@@ -41,23 +41,37 @@ export const membersOf = (message: string, onlyEarlierMembers: boolean) => `(
 )`;
 
 /**
- * One delivery per matching group (topic, tag filter, committed after the group's start) and
- * member (see `membersOf`; a pull member gets messages committed after its first receive), for
- * the committed messages $1; returns what to queue, with the delay from the insert's own row
- * (re-reading the messages would join a whole window when planned while it was empty).
+ * Inserts one delivery per matching group (topic, tag filter, committed after the group's start)
+ * and member (see `membersOf`; a pull member gets messages committed after its first receive)
+ * for the committed messages `m` of `messages` (a FROM item aliased `m`: the messages table, or
+ * a CTE that has just committed them) that match `where`. Returns the new deliveries' id,
+ * message_id, consumer_group and available_at.
  */
-export const DISPATCH_INSERT_SQL = `WITH inserted AS (
+export const insertDeliveriesSql = (messages: string, where: string) => `
          INSERT INTO deliveries (id, message_id, consumer_group, member, state, sharding_key, commit_seq, available_at)
          SELECT txmsg_delivery_id(m.id, g.name, members.member), m.id, g.name, members.member, 'pending', m.sharding_key, m.commit_seq,
                 m.published_at + make_interval(secs => m.delay_ms / 1000.0)
-           FROM messages m
+           FROM ${messages}
            JOIN consumer_groups g ON g.topic = m.topic AND m.commit_seq > g.start_seq
                 AND (g.filter_tags IS NULL OR m.tag = ANY (g.filter_tags))
            CROSS JOIN LATERAL ${membersOf('m', true)} AS members
-          WHERE m.id = ANY ($1::uuid[]) AND m.state = 'COMMITTED'
+          WHERE ${where}
          ON CONFLICT DO NOTHING
-         RETURNING id, consumer_group, available_at
+         RETURNING id, message_id, consumer_group, available_at`;
+
+/** What to queue for deliveries `i` just inserted (`insertDeliveriesSql`): a `QueuedDelivery`. */
+export const QUEUED_DELIVERY_COLUMNS = `i.id, i.consumer_group, g.delivery_type, 1 AS attempt,
+              greatest(0, ceil(extract(epoch FROM i.available_at - now()) * 1000))::int AS delay_ms`;
+
+/**
+ * The deliveries of the committed messages $1; returns what to queue, with the delay from the
+ * insert's own row (re-reading the messages would join a whole window when planned while it was
+ * empty).
+ */
+export const DISPATCH_INSERT_SQL = `WITH inserted AS (${insertDeliveriesSql(
+  'messages m',
+  `m.id = ANY ($1::uuid[]) AND m.state = 'COMMITTED'`,
+)}
        )
-       SELECT i.id, i.consumer_group, g.delivery_type, 1 AS attempt,
-              greatest(0, ceil(extract(epoch FROM i.available_at - now()) * 1000))::int AS delay_ms
+       SELECT ${QUEUED_DELIVERY_COLUMNS}
          FROM inserted i JOIN consumer_groups g ON g.name = i.consumer_group`;

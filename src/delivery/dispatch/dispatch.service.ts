@@ -21,9 +21,15 @@ export class DispatchService {
   /** Call inside the committing transaction, after the messages got their commit sequence. */
   async dispatch(manager: EntityManager, messageIds: string[]): Promise<void> {
     if (messageIds.length === 0) return;
-    const queued = await this.deliveries.insertFor(messageIds, manager);
-    // The caller's answer does not wait for the hand-over: it never fails (the reconciler covers
-    // a queue that is down), so it only adds a Redis round trip to the answer.
+    this.handOverAfterCommit(manager, await this.deliveries.insertFor(messageIds, manager));
+  }
+
+  /**
+   * Hands deliveries created in `manager`'s transaction over once it has committed. The caller's
+   * answer does not wait for the hand-over: it never fails (the reconciler covers a queue that
+   * is down), so it would only add a Redis round trip to the answer.
+   */
+  handOverAfterCommit(manager: EntityManager, queued: QueuedDelivery[]): void {
     if (queued.length > 0) afterCommit(manager, () => void this.handOver(queued));
   }
 
