@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { generateWebhookSecret, signWebhook } from './webhook-secret';
 
@@ -16,6 +17,23 @@ describe(signWebhook.name, () => {
       'webhook-timestamp': '1795255200',
       'webhook-signature': `v1,${expected}`,
     });
+  });
+
+  it('signs exactly as the standardwebhooks library does, for any id, body, time and secret', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.string({ unit: 'binary' }),
+        fc.date({ min: new Date(0), max: new Date('2100-01-01'), noInvalidDate: true }),
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        (id, body, at, key) => {
+          const secret = `whsec_${Buffer.from(key).toString('base64')}`;
+          expect(signWebhook([secret], id, body, at)['webhook-signature']).toBe(
+            new Webhook(secret).sign(id, at, body),
+          );
+        },
+      ),
+    );
   });
 
   it('is verifiable with the standardwebhooks library', () => {
