@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queryPrepared, queryRows } from '../infra/database/sql';
+import { queryRows } from '../infra/database/sql';
 
 /**
  * "Messages committed after the group (or broadcast member) was created" must split commits
@@ -11,12 +11,6 @@ const COMMIT_LOCK_KEY = 0x74786d73; // "txms"
 
 /** For a statement that takes commit sequence numbers itself: a CTE that holds the lock shared. */
 export const COMMIT_LOCK_SHARED_CTE = `commit_lock AS (SELECT pg_advisory_xact_lock_shared(${COMMIT_LOCK_KEY}))`;
-
-export async function holdCommitLockShared(manager: EntityManager): Promise<void> {
-  await queryPrepared(manager, 'txmsg_commit_lock_shared', `SELECT pg_advisory_xact_lock_shared($1)`, [
-    COMMIT_LOCK_KEY,
-  ]);
-}
 
 /** Takes the lock exclusively and returns the last commit sequence number handed out. */
 export async function holdCommitLockAndReadSeq(manager: EntityManager): Promise<string> {

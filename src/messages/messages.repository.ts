@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { holdCommitLockShared } from '../consumer-groups/commit-lock';
+import type { QueuedDelivery } from '../delivery/dispatch/deliveries.repository';
+import { insertMessagesParams, SEND_SQL, type StoredMessage } from './messages.sql';
 import { queryPrepared, queryRows } from '../infra/database/sql';
-import type { NewMessage } from './message.dto';
-
-/** A message to store: PREPARED with its transaction, or COMMITTED with `transactionId` null. */
-export interface StoredMessage extends NewMessage {
-  transactionId: string | null;
-}
 
 /** A transaction's message ids, in id order. */
 export interface MessageIdsOfTransaction {
@@ -32,54 +27,27 @@ export interface MessageRow {
 }
 
 /**
- * The INSERT of messages from arrays, its parameters numbered from `$first` (see
- * `insertMessagesParams`), for a statement of its own or a CTE of a larger one.
- */
-export const insertMessagesSql = (first: number) => {
-  const $ = (i: number) => `$${first + i}`;
-  return `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
-                             published_at, commit_seq)
-       SELECT m.id, m.topic, m.transaction_id, ${$(9)}, m.body::json, m.key, m.tag, m.headers::jsonb, m.sharding_key,
-              m.delay_ms, CASE WHEN ${$(10)} THEN now() END, CASE WHEN ${$(10)} THEN nextval('message_commit_seq') END
-         FROM unnest(${$(0)}::uuid[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::text[],
-                     ${$(5)}::text[], ${$(6)}::text[], ${$(7)}::int[], ${$(8)}::uuid[])
-              WITH ORDINALITY AS m(id, topic, body, key, tag, headers, sharding_key, delay_ms, transaction_id, n)
-        ORDER BY m.n`;
-};
-
-export const insertMessagesParams = (messages: StoredMessage[], committed: boolean): unknown[] => [
-  messages.map((m) => m.id),
-  messages.map((m) => m.topic),
-  messages.map((m) => JSON.stringify(m.body)),
-  messages.map((m) => m.key ?? null),
-  messages.map((m) => m.tag ?? null),
-  messages.map((m) => JSON.stringify(m.headers ?? {})),
-  messages.map((m) => m.shardingKey ?? null),
-  messages.map((m) => m.delayMs ?? 0),
-  messages.map((m) => m.transactionId),
-  committed ? 'COMMITTED' : 'PREPARED',
-  committed,
-];
-
-/**
  * Messages in Postgres. Writes are one statement per batch of requests (unnest of arrays) however
  * many messages they carry; commit order is a global sequence.
  */
 @Injectable()
 export class MessagesRepository {
   /**
-   * Inserts messages, each with its transaction (PREPARED), or all COMMITTED at once (plain sends:
-   * `transactionId` null, commit sequence in the order given). Returns the publish time.
+   * Commits plain messages (`transactionId` null) in one statement (`SEND_SQL`): stored COMMITTED
+   * with commit sequence numbers in the order given, with their deliveries. Returns the publish
+   * time and the deliveries to queue once the statement's transaction has committed.
    */
-  async insert(messages: StoredMessage[], committed: boolean, manager: EntityManager): Promise<Date> {
-    if (committed) await holdCommitLockShared(manager);
-    const rows = await queryPrepared<{ publishedAt: Date | null }>(
-      manager,
-      'txmsg_messages_insert',
-      `${insertMessagesSql(1)} RETURNING published_at`,
-      insertMessagesParams(messages, committed),
+  async send(
+    messages: StoredMessage[],
+    runner: DataSource | EntityManager,
+  ): Promise<{ publishedAt: Date; queued: QueuedDelivery[] }> {
+    const [row] = await queryPrepared<{ publishedAt: Date | null; queued: QueuedDelivery[] }>(
+      runner,
+      'txmsg_messages_send',
+      SEND_SQL,
+      insertMessagesParams(messages, true),
     );
-    return rows[0].publishedAt ?? new Date();
+    return { publishedAt: row.publishedAt ?? new Date(), queued: row.queued };
   }
 
   /** The message ids of transactions, in id order per transaction. */

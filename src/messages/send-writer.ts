@@ -1,6 +1,7 @@
-// Plain sends (SPEC §6): messages committed at once. Concurrent sends share one database
-// transaction — one statement for all their messages, one for their deliveries, one COMMIT — and
-// each caller is answered once that transaction has committed.
+// Plain sends (SPEC §6): messages committed at once. Concurrent sends share one statement that
+// stores all their messages with their deliveries and commits on its own (inside the
+// transaction that records Idempotency-Keys, when the batch carries any), and each caller is
+// answered once it has committed.
 import { Injectable } from '@nestjs/common';
 import { GroupCommit, REQUEST_GROUP_COMMIT, succeeded } from '../common/group-commit';
 import { DispatchService } from '../delivery/dispatch/dispatch.service';
@@ -11,6 +12,7 @@ import {
 } from '../idempotency/idempotency.service';
 import type { NewMessage } from './message.dto';
 import { MessagesRepository } from './messages.repository';
+import { HotPath } from '../infra/database/hot-path';
 import { observeBatches } from '../observability/group-commit.metrics';
 
 export interface SendRequest<T> extends KeyedRequest {
@@ -23,27 +25,36 @@ export interface SendRequest<T> extends KeyedRequest {
 @Injectable()
 export class SendWriter {
   private readonly batches = new GroupCommit<SendRequest<unknown>, IdempotentResult<unknown>>(
-    (requests) =>
-      this.idempotency.run(requests, async (manager, indexes) => {
-        const messages = indexes.flatMap((i) =>
-          requests[i].messages.map((m) => ({ ...m, transactionId: null })),
+    async (requests) => {
+      // Without Idempotency-Keys a batch is one statement, committed on its own.
+      if (requests.every((r) => r.key === undefined)) {
+        const { publishedAt, queued } = await this.messages.send(
+          this.messagesOf(requests, requests.keys()),
+          this.hotPath.dataSource,
         );
-        const publishedAt = await this.messages.insert(messages, true, manager);
-        await this.dispatch.dispatch(
-          manager,
-          messages.map((m) => m.id),
-        );
+        void this.dispatch.handOver(queued);
+        return requests.map((r) => succeeded({ status: 201, body: r.answer(publishedAt) }));
+      }
+      return this.idempotency.run(requests, async (manager, indexes) => {
+        const { publishedAt, queued } = await this.messages.send(this.messagesOf(requests, indexes), manager);
+        this.dispatch.handOverAfterCommit(manager, queued);
         return indexes.map((i) => succeeded(requests[i].answer(publishedAt)));
-      }),
+      });
+    },
     { ...REQUEST_GROUP_COMMIT, onBatch: observeBatches('send') },
     (request) => request.messages.length,
   );
 
   constructor(
+    private readonly hotPath: HotPath,
     private readonly messages: MessagesRepository,
     private readonly idempotency: IdempotencyService,
     private readonly dispatch: DispatchService,
   ) {}
+
+  private messagesOf(requests: SendRequest<unknown>[], indexes: Iterable<number>) {
+    return [...indexes].flatMap((i) => requests[i].messages.map((m) => ({ ...m, transactionId: null })));
+  }
 
   /** Commits one request's messages in the next batch; resolves once they are durable. */
   send<T>(request: SendRequest<T>): Promise<IdempotentResult<T>> {

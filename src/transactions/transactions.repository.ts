@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { insertMessagesParams, insertMessagesSql, type StoredMessage } from '../messages/messages.repository';
+import { insertMessagesParams, insertMessagesSql, type StoredMessage } from '../messages/messages.sql';
 import { queryPrepared, queryRows } from '../infra/database/sql';
 import type { TransactionState } from './transaction-state';
 import { DECIDE_SQL, LOCK_SQL } from './transactions.sql';

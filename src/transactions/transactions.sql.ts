@@ -1,6 +1,6 @@
 // The verdict's statements, plain so a medium spec runs exactly what the repository runs.
 import { COMMIT_LOCK_SHARED_CTE } from '../consumer-groups/commit-lock';
-import { insertDeliveriesSql } from '../delivery/dispatch/deliveries.sql';
+import { insertDeliveriesSql, QUEUED_DELIVERIES_JSON } from '../delivery/dispatch/deliveries.sql';
 
 /**
  * Applies verdicts in one statement: resolves transactions $1 to states $2 (by $3) where their
@@ -47,9 +47,7 @@ export const DECIDE_SQL = `WITH v AS (
               r.created_at, r.resolved_at, r.resolved_by,
               (SELECT coalesce(array_agg(msgs.id::text ORDER BY msgs.id), '{}') FROM msgs
                 WHERE msgs.transaction_id = r.id) AS message_ids,
-              (SELECT coalesce(json_agg(json_build_object(
-                        'id', i.id, 'consumerGroup', i.consumer_group, 'deliveryType', g.delivery_type, 'attempt', 1,
-                        'delayMs', greatest(0, ceil(extract(epoch FROM i.available_at - now()) * 1000))::int)), '[]')
+              (SELECT ${QUEUED_DELIVERIES_JSON}
                  FROM inserted i JOIN msgs ON msgs.id = i.message_id JOIN consumer_groups g ON g.name = i.consumer_group
                 WHERE msgs.transaction_id = r.id) AS queued
          FROM resolved r`;

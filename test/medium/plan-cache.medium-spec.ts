@@ -6,7 +6,6 @@
 // call within a minute). Checked here: txmsg's connections plan named statements once, and each
 // hot statement's generic plan, made on an empty window, reads only its own rows on a full one.
 import { Client, escapeLiteral } from 'pg';
-import { DISPATCH_INSERT_SQL } from '../../src/delivery/dispatch/deliveries.sql';
 import {
   PUSH_CLAIM_SQL,
   PUSH_RECORD_SQL,
@@ -17,6 +16,7 @@ import { PULL_ACK_SQL, pullAckParams } from '../../src/delivery/pull/pull.sql';
 import { dataSourceOptions } from '../../src/infra/database/data-source-options';
 import { sessionOptions } from '../../src/infra/database/session-settings';
 import { DECIDE_SQL, LOCK_SQL } from '../../src/transactions/transactions.sql';
+import { insertMessagesParams, SEND_SQL } from '../../src/messages/messages.sql';
 import { OPEN_STATES } from '../../src/transactions/transaction-state';
 import { uuidV7 } from '../support/uuid-v7';
 import { useTestDatabase } from '../support/test-database';
@@ -132,7 +132,10 @@ describe('hot statements on a filling window (medium: real Postgres)', () => {
     };
     const statements: Record<string, { sql: string; params: unknown[] }> = {
       lock: { sql: LOCK_SQL, params: [absent] },
-      dispatch: { sql: DISPATCH_INSERT_SQL, params: [absent] },
+      send: {
+        sql: SEND_SQL,
+        params: insertMessagesParams([{ id: uuidV7(), topic: 'orders', body: 1, transactionId: null }], true),
+      },
       decide: { sql: DECIDE_SQL, params: [absent, ['COMMITTED'], ['producer'], ['shop'], OPEN_STATES] },
       claim: { sql: PUSH_CLAIM_SQL, params: pushClaimParams([{ deliveryId: absent[0], attempt: 1 }]) },
       record: { sql: PUSH_RECORD_SQL, params: pushRecordParams([outcome]) },

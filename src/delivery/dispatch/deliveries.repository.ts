@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { queryPrepared, queryRows } from '../../infra/database/sql';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../../infra/database/sql';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
-import { DISPATCH_INSERT_SQL, EXPIRE_LEASES_SQL } from './deliveries.sql';
+import { EXPIRE_LEASES_SQL } from './deliveries.sql';
 
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
 export interface QueuedDelivery {
@@ -24,11 +24,6 @@ export interface QueuedDelivery {
 @Injectable()
 export class DeliveriesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Creates the deliveries of committed messages (`DISPATCH_INSERT_SQL`); returns what to queue. */
-  insertFor(messageIds: string[], manager: EntityManager): Promise<QueuedDelivery[]> {
-    return queryPrepared<QueuedDelivery>(manager, 'txmsg_dispatch_insert', DISPATCH_INSERT_SQL, [messageIds]);
-  }
 
   /**
    * Inflight deliveries whose lease ran out (a pull consumer's invisible time, or a push worker

@@ -59,19 +59,12 @@ export const insertDeliveriesSql = (messages: string, where: string) => `
          ON CONFLICT DO NOTHING
          RETURNING id, message_id, consumer_group, available_at`;
 
-/** What to queue for deliveries `i` just inserted (`insertDeliveriesSql`): a `QueuedDelivery`. */
-export const QUEUED_DELIVERY_COLUMNS = `i.id, i.consumer_group, g.delivery_type, 1 AS attempt,
-              greatest(0, ceil(extract(epoch FROM i.available_at - now()) * 1000))::int AS delay_ms`;
+const DELAY_MS = `greatest(0, ceil(extract(epoch FROM i.available_at - now()) * 1000))::int`;
 
 /**
- * The deliveries of the committed messages $1; returns what to queue, with the delay from the
- * insert's own row (re-reading the messages would join a whole window when planned while it was
- * empty).
+ * What to queue for deliveries `i` just inserted (`insertDeliveriesSql`), with their groups `g`:
+ * a JSON array of `QueuedDelivery`, an aggregate over `inserted i JOIN consumer_groups g`.
  */
-export const DISPATCH_INSERT_SQL = `WITH inserted AS (${insertDeliveriesSql(
-  'messages m',
-  `m.id = ANY ($1::uuid[]) AND m.state = 'COMMITTED'`,
-)}
-       )
-       SELECT ${QUEUED_DELIVERY_COLUMNS}
-         FROM inserted i JOIN consumer_groups g ON g.name = i.consumer_group`;
+export const QUEUED_DELIVERIES_JSON = `coalesce(json_agg(json_build_object(
+         'id', i.id, 'consumerGroup', i.consumer_group, 'deliveryType', g.delivery_type, 'attempt', 1,
+         'delayMs', ${DELAY_MS})), '[]')`;

@@ -1,10 +1,11 @@
 // Dispatch (SPEC §7, G1/G2): a commit records its deliveries in Postgres in the same database
-// transaction; once committed they are handed to the push queue or announced to pull receivers.
+// transaction (the statement that commits the messages creates them, `insertDeliveriesSql`);
+// once committed they are handed to the push queue or announced to pull receivers.
 // If that hand-over fails the deliveries are still in Postgres and the reconciler re-queues them.
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { afterCommit } from '../../infra/database/after-commit';
-import { DeliveriesRepository, type QueuedDelivery } from './deliveries.repository';
+import type { QueuedDelivery } from './deliveries.repository';
 import { PushQueue } from './push-queue';
 import { ReadyNotifier } from './ready-notifier';
 
@@ -13,16 +14,9 @@ export class DispatchService {
   private readonly logger = new Logger('dispatch');
 
   constructor(
-    private readonly deliveries: DeliveriesRepository,
     private readonly pushQueue: PushQueue,
     private readonly notifier: ReadyNotifier,
   ) {}
-
-  /** Call inside the committing transaction, after the messages got their commit sequence. */
-  async dispatch(manager: EntityManager, messageIds: string[]): Promise<void> {
-    if (messageIds.length === 0) return;
-    this.handOverAfterCommit(manager, await this.deliveries.insertFor(messageIds, manager));
-  }
 
   /**
    * Hands deliveries created in `manager`'s transaction over once it has committed. The caller's
