@@ -16,6 +16,8 @@ const options = {
   messagesPerTransaction: (env.BENCH_MESSAGES_PER_TX ?? '1,50').split(',').map(Number),
   warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 3),
   drainSeconds: Number(env.BENCH_DRAIN_SECONDS ?? 120),
+  /** Prepares carry an Idempotency-Key, as `@txmsg/client` sends them. */
+  idempotencyKeys: env.BENCH_IDEMPOTENCY_KEYS === '1',
   /** Committed and delivered messages put in the tables before the run. */
   preload: Number(env.BENCH_PRELOAD ?? 0),
   floorClients: Number(env.BENCH_FLOOR_CLIENTS ?? 16),

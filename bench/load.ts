@@ -1,6 +1,7 @@
 // The load: producers that prepare and commit over REST, and a push consumer that acks with 200
 // and records when each message arrived. A phase reports delivered messages/s and commit→push
 // latency.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
 
@@ -8,6 +9,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface PhaseOptions {
   drainSeconds: number;
+  /** Prepares carry an Idempotency-Key, as `@txmsg/client` sends them. */
+  idempotencyKeys: boolean;
 }
 
 /** Push endpoint: records when each message arrived; answers 200 (the ack). */
@@ -34,6 +37,7 @@ export function client(url: string, token: string) {
       method: 'POST' | 'PUT' | 'GET',
       path: string,
       body?: unknown,
+      headers: Record<string, string> = {},
     ): Promise<T> {
       const response = await pool.request({
         method,
@@ -41,6 +45,7 @@ export function client(url: string, token: string) {
         headers: {
           authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
@@ -71,6 +76,7 @@ async function produce(
   commitSentAt: Map<string, number>,
   requestMs: { prepare: number[]; commit: number[] },
   batch: number,
+  idempotencyKeys: boolean,
   pace?: { intervalMs: number; offsetMs: number },
 ) {
   // Paced producers start spread over one interval, so their requests do not arrive in bursts.
@@ -82,14 +88,19 @@ async function produce(
       if (wait > 0) await sleep(wait);
     }
     const prepareSentAt = performance.now();
-    const tx = await api.call<{ id: string; messageIds: string[] }>('POST', '/v1/transactions', {
-      producerGroup: `bench-${run}`,
-      messages: Array.from({ length: batch }, (_, i) => ({
-        topic: `bench-${run}`,
-        key: `order-${i}`,
-        body: { orderId: i, amount: 42, note: 'bench' },
-      })),
-    });
+    const tx = await api.call<{ id: string; messageIds: string[] }>(
+      'POST',
+      '/v1/transactions',
+      {
+        producerGroup: `bench-${run}`,
+        messages: Array.from({ length: batch }, (_, i) => ({
+          topic: `bench-${run}`,
+          key: `order-${i}`,
+          body: { orderId: i, amount: 42, note: 'bench' },
+        })),
+      },
+      idempotencyKeys ? { 'idempotency-key': randomUUID() } : {},
+    );
     const sentAt = performance.now();
     requestMs.prepare.push(sentAt - prepareSentAt);
     for (const id of tx.messageIds) commitSentAt.set(id, sentAt);
@@ -127,6 +138,7 @@ export async function phase(
         commitSentAt,
         requestMs,
         batch,
+        options.idempotencyKeys,
         ratePerSecond ? { intervalMs, offsetMs: (i * intervalMs) / producers } : undefined,
       ),
     ),
