@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../infra/database/sql';
+import { queryRows, queryThroughIndexes } from '../infra/database/sql';
 import { BACKLOG_SQL } from './backlog.sql';
 import { holdCommitLockAndReadSeq } from './commit-lock';
 
@@ -145,7 +145,9 @@ export class ConsumerGroupsRepository {
 
   /** Delivery stats per group (all when `names` is null); acked ones are counted in `acked_total`. */
   async backlog(names: string[] | null): Promise<GroupBacklog[]> {
-    const rows = await queryRows<Record<string, string | null>>(this.dataSource, BACKLOG_SQL, [names]);
+    const rows = await queryThroughIndexes<Record<string, string | null>>(this.dataSource, BACKLOG_SQL, [
+      names,
+    ]);
     return rows.map((row) => ({
       name: row.name as string,
       topic: row.topic as string,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../../infra/database/sql';
+import { queryRows, queryThroughIndexes } from '../../infra/database/sql';
 import { OVERVIEW_SQL } from './overview.sql';
 
 export interface OpenTransactionsRow {
@@ -37,7 +37,7 @@ export class OverviewRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   openTransactions(): Promise<OpenTransactionsRow[]> {
-    return queryRows(this.dataSource, OVERVIEW_SQL.openTransactions);
+    return queryThroughIndexes(this.dataSource, OVERVIEW_SQL.openTransactions);
   }
 
   producerGroupHealth(): Promise<ProducerGroupHealthRow[]> {

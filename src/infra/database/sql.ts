@@ -23,6 +23,27 @@ export async function queryRows<T>(
   return camelRows<T>(result as Row[]);
 }
 
+/** For the rest of a transaction, the planner prefers plain index scans to bitmap scans. */
+export const PREFER_INDEX_SCANS = 'SET LOCAL enable_bitmapscan = off';
+
+/**
+ * Runs a read whose rows come through partial indexes over states that rows keep leaving
+ * (pending, inflight, PREPARED) with plain index scans. A bitmap scan never marks the index
+ * entries of rows that have left the state, so until VACUUM reaches a busy window every read
+ * visits each of them again (on the bench, 137,000 after a minute: 25 ms per read); a plain
+ * index scan marks them as it passes, and the reads after it skip them (1 ms).
+ */
+export function queryThroughIndexes<T>(
+  dataSource: DataSource,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return dataSource.transaction(async (manager) => {
+    await manager.query(PREFER_INDEX_SCANS);
+    return queryRows<T>(manager, sql, params);
+  });
+}
+
 /**
  * Runs a hot-path statement as a named prepared statement: each connection parses and plans it
  * and planned once (a generic plan, `SESSION_SETTINGS`) instead of on every call. The statement
