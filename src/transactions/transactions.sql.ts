@@ -29,28 +29,33 @@ export const DECIDE_SQL = `WITH v AS (
          RETURNING t.*, v.n
        ), ${COMMIT_LOCK_SHARED_CTE},
        ordered AS (
-         SELECT pending.id, nextval('message_commit_seq') AS seq
-           FROM (SELECT m.id FROM resolved r JOIN messages m ON m.transaction_id = r.id AND m.state = 'PREPARED'
-                  WHERE r.state = 'COMMITTED' AND m.transaction_id = ANY ($1::uuid[])
+         SELECT pending.id, pending.state,
+                CASE WHEN pending.state = 'COMMITTED' THEN nextval('message_commit_seq') END AS seq
+           FROM (SELECT m.id, r.state FROM resolved r JOIN messages m ON m.transaction_id = r.id AND m.state = 'PREPARED'
+                  WHERE m.transaction_id = ANY ($1::uuid[])
                   ORDER BY r.n, m.id) AS pending, commit_lock
        ), msgs AS (
          UPDATE messages m
-            SET state = r.state,
-                published_at = CASE WHEN r.state = 'COMMITTED' THEN now() END,
-                commit_seq = (SELECT o.seq FROM ordered o WHERE o.id = m.id)
-           FROM resolved r
-          WHERE m.transaction_id = ANY ($1::uuid[]) AND m.transaction_id = r.id AND m.state = 'PREPARED'
+            SET state = o.state,
+                published_at = CASE WHEN o.state = 'COMMITTED' THEN now() END,
+                commit_seq = o.seq
+           FROM ordered o
+          WHERE m.transaction_id = ANY ($1::uuid[]) AND m.id = o.id AND m.state = 'PREPARED'
          RETURNING m.id, m.transaction_id, m.state, m.topic, m.tag, m.sharding_key, m.commit_seq, m.published_at, m.delay_ms
        ), inserted AS (${insertDeliveriesSql('msgs m', `m.state = 'COMMITTED'`)}
+       ), ids AS (
+         SELECT transaction_id, array_agg(id::text ORDER BY id) AS message_ids FROM msgs GROUP BY transaction_id
+       ), queued AS (
+         SELECT msgs.transaction_id, ${QUEUED_DELIVERIES_JSON} AS queued
+           FROM inserted i JOIN msgs ON msgs.id = i.message_id JOIN consumer_groups g ON g.name = i.consumer_group
+          GROUP BY msgs.transaction_id
        )
        SELECT r.id, r.producer_group, r.state, r.checks, r.next_check_at, r.check_lease_until, r.check_lease_owner,
               r.created_at, r.resolved_at, r.resolved_by,
-              (SELECT coalesce(array_agg(msgs.id::text ORDER BY msgs.id), '{}') FROM msgs
-                WHERE msgs.transaction_id = r.id) AS message_ids,
-              (SELECT ${QUEUED_DELIVERIES_JSON}
-                 FROM inserted i JOIN msgs ON msgs.id = i.message_id JOIN consumer_groups g ON g.name = i.consumer_group
-                WHERE msgs.transaction_id = r.id) AS queued
-         FROM resolved r`;
+              coalesce(ids.message_ids, '{}') AS message_ids, coalesce(q.queued, '[]') AS queued
+         FROM resolved r
+         LEFT JOIN ids ON ids.transaction_id = r.id
+         LEFT JOIN queued q ON q.transaction_id = r.id`;
 
 /** Locks transactions $1 for a verdict, in id order so that concurrent batches never deadlock. */
 export const LOCK_SQL = `SELECT * FROM transactions WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE`;
