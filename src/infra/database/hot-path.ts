@@ -1,8 +1,8 @@
-// The hot path's own connections. The group-commit writers (prepare, verdict, send) and the push
-// claims and records run their named statements on these, where each statement is planned once
-// per connection (`SESSION_SETTINGS`). Every other query keeps the main pool, where Postgres
-// plans a parameterized query for its values. A share of the configured pool, never more than
-// the writers can use at once.
+// The hot path's own connections. The group-commit writers (prepare, verdict, send, pull ack)
+// and the push claims and records run their named statements on these, where each statement is
+// planned once per connection (`SESSION_SETTINGS`). Every other query keeps the main pool, where
+// Postgres plans a parameterized query for its values. A share of the configured pool, never
+// more than the writers can use at once.
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
