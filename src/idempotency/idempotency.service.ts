@@ -3,7 +3,7 @@
 // transaction as what they protect, and are kept at least 24 h.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/errors/api-error';
 import { failed, succeeded, type Outcome } from '../common/group-commit';
 import { HotPath } from '../infra/database/hot-path';
@@ -51,26 +51,30 @@ export class IdempotencyService {
    * key was used before: they get the stored result (200), or 422 for another body.
    * Keys are claimed first (in key order, so two batches never wait on each other in a circle);
    * a concurrent repeat in another transaction waits on the claim and then sees the result. Two
-   * requests with the same key in one batch are a first and its repeat.
+   * requests with the same key in one batch are a first and its repeat. A batch without keys has
+   * nothing to claim or record: `create` gets the hot path's data source, and its statement
+   * commits on its own.
    */
   run<T>(
     requests: KeyedRequest[],
-    create: (manager: EntityManager, indexes: number[]) => Promise<Outcome<T>[]>,
+    create: (db: DataSource | EntityManager, indexes: number[]) => Promise<Outcome<T>[]>,
   ): Promise<Outcome<IdempotentResult<T>>[]> {
+    if (requests.every((r) => r.key === undefined))
+      return this.runIn(this.hotPath.dataSource, requests, create);
     return this.hotPath.dataSource.transaction((manager) => this.runIn(manager, requests, create));
   }
 
   private async runIn<T>(
-    manager: EntityManager,
+    db: DataSource | EntityManager,
     requests: KeyedRequest[],
-    create: (manager: EntityManager, indexes: number[]) => Promise<Outcome<T>[]>,
+    create: (db: DataSource | EntityManager, indexes: number[]) => Promise<Outcome<T>[]>,
   ): Promise<Outcome<IdempotentResult<T>>[]> {
     const hashes = requests.map((r) =>
       r.key === undefined ? '' : createHash('sha256').update(JSON.stringify(r.request)).digest('hex'),
     );
     const keyOf = (i: number) => `${requests[i].scope}\n${requests[i].key}`;
     const keyed = requests.flatMap((r, i) => (r.key === undefined ? [] : [i]));
-    const claimed = await this.claim(manager, keyed, requests, hashes);
+    const claimed = await this.claim(db, keyed, requests, hashes);
 
     const firstOfKey = new Map<string, number>();
     const toCreate: number[] = [];
@@ -81,7 +85,7 @@ export class IdempotencyService {
         toCreate.push(i);
       }
     });
-    const created = toCreate.length > 0 ? await create(manager, toCreate) : [];
+    const created = toCreate.length > 0 ? await create(db, toCreate) : [];
     const outcomes: Outcome<IdempotentResult<T>>[] = new Array(requests.length);
     toCreate.forEach((index, j) => {
       const outcome = created[j];
@@ -89,20 +93,20 @@ export class IdempotencyService {
     });
     const keyedCreated = toCreate.filter((i) => requests[i].key !== undefined);
     await this.save(
-      manager,
+      db,
       keyedCreated.filter((i) => outcomes[i].ok),
       requests,
       outcomes,
     );
     // A request that failed did nothing; its key is free for a retry.
     await this.release(
-      manager,
+      db,
       keyedCreated.filter((i) => !outcomes[i].ok),
       requests,
     );
 
     const stored = await this.stored(
-      manager,
+      db,
       keyed.filter((i) => !claimed.has(keyOf(i))),
       requests,
     );
@@ -130,14 +134,14 @@ export class IdempotencyService {
   }
 
   private async claim(
-    manager: EntityManager,
+    db: DataSource | EntityManager,
     keyed: number[],
     requests: KeyedRequest[],
     hashes: string[],
   ): Promise<Set<string>> {
     if (keyed.length === 0) return new Set();
     const rows = await queryRows<{ scope: string; key: string }>(
-      manager,
+      db,
       `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response)
        SELECT scope, key, request_hash, 0, 'null'
          FROM unnest($1::text[], $2::text[], $3::text[]) AS r(scope, key, request_hash)
@@ -149,14 +153,14 @@ export class IdempotencyService {
   }
 
   private async save<T>(
-    manager: EntityManager,
+    db: DataSource | EntityManager,
     indexes: number[],
     requests: KeyedRequest[],
     outcomes: Outcome<IdempotentResult<T>>[],
   ): Promise<void> {
     if (indexes.length === 0) return;
     await queryRows(
-      manager,
+      db,
       `UPDATE idempotency_keys k SET status_code = 201, response = r.response
          FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS r(scope, key, response)
         WHERE k.scope = r.scope AND k.key = r.key`,
@@ -171,10 +175,14 @@ export class IdempotencyService {
     );
   }
 
-  private async release(manager: EntityManager, indexes: number[], requests: KeyedRequest[]): Promise<void> {
+  private async release(
+    db: DataSource | EntityManager,
+    indexes: number[],
+    requests: KeyedRequest[],
+  ): Promise<void> {
     if (indexes.length === 0) return;
     await queryRows(
-      manager,
+      db,
       `DELETE FROM idempotency_keys k USING unnest($1::text[], $2::text[]) AS r(scope, key)
         WHERE k.scope = r.scope AND k.key = r.key`,
       [indexes.map((i) => requests[i].scope), indexes.map((i) => requests[i].key)],
@@ -182,13 +190,13 @@ export class IdempotencyService {
   }
 
   private async stored(
-    manager: EntityManager,
+    db: DataSource | EntityManager,
     indexes: number[],
     requests: KeyedRequest[],
   ): Promise<Map<string, { requestHash: string; response: unknown }>> {
     if (indexes.length === 0) return new Map();
     const rows = await queryRows<{ scope: string; key: string; requestHash: string; response: unknown }>(
-      manager,
+      db,
       `SELECT k.scope, k.key, k.request_hash, k.response
          FROM idempotency_keys k JOIN unnest($1::text[], $2::text[]) AS r(scope, key)
               ON k.scope = r.scope AND k.key = r.key`,

@@ -12,7 +12,6 @@ import {
 } from '../idempotency/idempotency.service';
 import type { NewMessage } from './message.dto';
 import { MessagesRepository } from './messages.repository';
-import { HotPath } from '../infra/database/hot-path';
 import { observeBatches } from '../observability/group-commit.metrics';
 
 export interface SendRequest<T> extends KeyedRequest {
@@ -25,36 +24,24 @@ export interface SendRequest<T> extends KeyedRequest {
 @Injectable()
 export class SendWriter {
   private readonly batches = new GroupCommit<SendRequest<unknown>, IdempotentResult<unknown>>(
-    async (requests) => {
-      // Without Idempotency-Keys a batch is one statement, committed on its own.
-      if (requests.every((r) => r.key === undefined)) {
-        const { publishedAt, queued } = await this.messages.send(
-          this.messagesOf(requests, requests.keys()),
-          this.hotPath.dataSource,
+    (requests) =>
+      this.idempotency.run(requests, async (db, indexes) => {
+        const messages = indexes.flatMap((i) =>
+          requests[i].messages.map((m) => ({ ...m, transactionId: null })),
         );
-        void this.dispatch.handOver(queued);
-        return requests.map((r) => succeeded({ status: 201, body: r.answer(publishedAt) }));
-      }
-      return this.idempotency.run(requests, async (manager, indexes) => {
-        const { publishedAt, queued } = await this.messages.send(this.messagesOf(requests, indexes), manager);
-        this.dispatch.handOverAfterCommit(manager, queued);
+        const { publishedAt, queued } = await this.messages.send(messages, db);
+        this.dispatch.handOverAfterCommit(db, queued);
         return indexes.map((i) => succeeded(requests[i].answer(publishedAt)));
-      });
-    },
+      }),
     { ...REQUEST_GROUP_COMMIT, onBatch: observeBatches('send') },
     (request) => request.messages.length,
   );
 
   constructor(
-    private readonly hotPath: HotPath,
     private readonly messages: MessagesRepository,
     private readonly idempotency: IdempotencyService,
     private readonly dispatch: DispatchService,
   ) {}
-
-  private messagesOf(requests: SendRequest<unknown>[], indexes: Iterable<number>) {
-    return [...indexes].flatMap((i) => requests[i].messages.map((m) => ({ ...m, transactionId: null })));
-  }
 
   /** Commits one request's messages in the next batch; resolves once they are durable. */
   send<T>(request: SendRequest<T>): Promise<IdempotentResult<T>> {

@@ -14,7 +14,6 @@ import {
 import type { PrepareTransactionDto } from './transaction.dto';
 import { toTransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
-import { HotPath } from '../infra/database/hot-path';
 import { observeBatches } from '../observability/group-commit.metrics';
 
 export interface PrepareRequest extends KeyedRequest {
@@ -37,26 +36,15 @@ export type Prepared = ReturnType<typeof toPrepared>;
 @Injectable()
 export class PrepareWriter {
   private readonly batches = new GroupCommit<PrepareRequest, IdempotentResult<Prepared>>(
-    async (requests) => {
-      // Without Idempotency-Keys a batch is one statement, committed on its own.
-      if (requests.every((r) => r.key === undefined)) {
-        const created = await this.create(
-          requests,
-          requests.map((_, i) => i),
-          this.hotPath.dataSource,
-        );
-        return created.map((outcome) => succeeded({ status: 201, body: outcome }));
-      }
-      return this.idempotency.run(requests, async (manager, indexes) =>
-        (await this.create(requests, indexes, manager)).map(succeeded),
-      );
-    },
+    (requests) =>
+      this.idempotency.run(requests, async (db, indexes) =>
+        (await this.create(requests, indexes, db)).map(succeeded),
+      ),
     { ...REQUEST_GROUP_COMMIT, onBatch: observeBatches('prepare') },
     (request) => request.request.messages.length,
   );
 
   constructor(
-    private readonly hotPath: HotPath,
     private readonly transactions: TransactionsRepository,
     private readonly idempotency: IdempotencyService,
   ) {}

@@ -60,7 +60,10 @@ export class VerdictWriter {
         (tx) => [tx.id, tx],
       ),
     );
-    void this.dispatch.handOver([...decided.values()].flatMap((tx) => tx.queued));
+    this.dispatch.handOverAfterCommit(
+      this.hotPath.dataSource,
+      [...decided.values()].flatMap((tx) => tx.queued),
+    );
 
     const outcomes: (Outcome<TransactionSummary> | undefined)[] = requests.map((request, i) => {
       const tx = first.get(request.id) === i ? decided.get(request.id) : undefined;

@@ -3,7 +3,7 @@
 // once committed they are handed to the push queue or announced to pull receivers.
 // If that hand-over fails the deliveries are still in Postgres and the reconciler re-queues them.
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { afterCommit } from '../../infra/database/after-commit';
 import type { QueuedDelivery } from './deliveries.repository';
 import { PushQueue } from './push-queue';
@@ -19,12 +19,13 @@ export class DispatchService {
   ) {}
 
   /**
-   * Hands deliveries created in `manager`'s transaction over once it has committed. The caller's
-   * answer does not wait for the hand-over: it never fails (the reconciler covers a queue that
-   * is down), so it would only add a Redis round trip to the answer.
+   * Hands deliveries written through `db` over once they have committed: after `db`'s transaction,
+   * or now for a statement run on a DataSource. The caller's answer does not wait for the
+   * hand-over: it never fails (the reconciler covers a queue that is down), so it would only add a
+   * Redis round trip to the answer.
    */
-  handOverAfterCommit(manager: EntityManager, queued: QueuedDelivery[]): void {
-    if (queued.length > 0) afterCommit(manager, () => void this.handOver(queued));
+  handOverAfterCommit(db: DataSource | EntityManager, queued: QueuedDelivery[]): void {
+    if (queued.length > 0) afterCommit(db, () => void this.handOver(queued));
   }
 
   /** Queues push deliveries and wakes pull receivers; never throws (Postgres already has them). */

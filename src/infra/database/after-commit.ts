@@ -2,6 +2,7 @@
 // the queue): registered against the transaction's EntityManager, run by a TypeORM subscriber.
 import {
   EventSubscriber,
+  type DataSource,
   type EntityManager,
   type EntitySubscriberInterface,
   type QueryRunner,
@@ -12,10 +13,15 @@ type Callback = () => Promise<void> | void;
 const pending = new WeakMap<QueryRunner, Callback[]>();
 
 /**
- * Runs `callback` after the transaction `manager` belongs to commits; never if it rolls back.
- * Callbacks must not throw: the commit has happened and the caller's response should stand.
+ * Runs `callback` after the transaction `manager` belongs to commits; never if it rolls back. For
+ * a DataSource, whose statements commit on their own, that is now. Callbacks must not throw: the
+ * commit has happened and the caller's response should stand.
  */
-export function afterCommit(manager: EntityManager, callback: Callback): void {
+export function afterCommit(manager: DataSource | EntityManager, callback: Callback): void {
+  if ('driver' in manager) {
+    void callback();
+    return;
+  }
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) {
     throw new Error('afterCommit needs an EntityManager inside a transaction');
