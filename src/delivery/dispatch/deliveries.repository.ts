@@ -15,11 +15,6 @@ export interface QueuedDelivery {
   delayMs: number;
 }
 
-/**
- * The members a message `m` of group `g` goes to: '' for clustering groups, each URL of a
- * broadcasting push group, each registered consumer of a broadcasting pull group (only those
- * registered before the message was committed when `onlyEarlierMembers`).
- */
 /** Deliveries as a whole: creation at commit, lease expiry, and what the reconciler re-queues. */
 @Injectable()
 export class DeliveriesRepository {

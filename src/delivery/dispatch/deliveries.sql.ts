@@ -30,6 +30,11 @@ export const EXPIRE_LEASES_SQL = `WITH expired AS (
        SELECT id, consumer_group, delivery_type, attempts + 1 AS attempt, 0 AS delay_ms
          FROM moved WHERE state = 'retrying'`;
 
+/**
+ * The members a message `m` of group `g` goes to: '' for clustering groups, each URL of a
+ * broadcasting push group, each registered consumer of a broadcasting pull group (only those
+ * registered before the message was committed when `onlyEarlierMembers`).
+ */
 export const membersOf = (message: string, onlyEarlierMembers: boolean) => `(
   SELECT '' AS member WHERE g.mode = 'clustering'
   UNION ALL
