@@ -7,6 +7,7 @@ import { HttpClient } from '../support/http-client';
 import { startHttpPeer } from '../support/http-peer';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { overlapCounter } from '../support/overlap-counter';
+import { readMetrics } from '../support/metrics';
 
 const FAST = { TXMSG_RECONCILE_INTERVAL_MS: '300' };
 
@@ -38,11 +39,8 @@ describe('delivery reliability (G2, G3, G6)', () => {
 
   /** This instance's push hand-overs so far, by path. */
   async function handOvers(http: HttpClient): Promise<{ local: number; queue: number }> {
-    const metrics = (await http.get('/metrics', { token: null })).text;
-    const count = (path: string) =>
-      Number(
-        new RegExp(`^txmsg_push_handovers_total\\{path="${path}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0,
-      );
+    const sample = await readMetrics(http);
+    const count = (path: string) => sample(`txmsg_push_handovers_total{path="${path}"}`);
     return { local: count('local'), queue: count('queue') };
   }
 

@@ -10,6 +10,7 @@ import { HttpClient, type HttpResult } from '../support/http-client';
 import { useService } from '../support/service-fixture';
 import { startServicesProcess, type ServicesProcess } from '../support/services-process';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { readMetrics } from '../support/metrics';
 
 const statusCounts = (results: HttpResult[]) =>
   results.reduce<Record<number, number>>(
@@ -260,14 +261,11 @@ describe('group commit: mixed batches', () => {
 
   /** The ack writer's batches so far: how many, and how many requests they wrote. */
   async function ackBatches(): Promise<{ count: number; sum: number }> {
-    const metrics = (await service.http.get('/metrics', { token: null })).text;
-    const value = (series: string) =>
-      Number(
-        new RegExp(`^txmsg_group_commit_batch_size_${series}\\{writer="ack"\\} (\\d+)`, 'm').exec(
-          metrics,
-        )?.[1] ?? 0,
-      );
-    return { count: value('count'), sum: value('sum') };
+    const sample = await readMetrics(service.http);
+    return {
+      count: sample('txmsg_group_commit_batch_size_count{writer="ack"}'),
+      sum: sample('txmsg_group_commit_batch_size_sum{writer="ack"}'),
+    };
   }
 });
 
