@@ -11,7 +11,7 @@ import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import { ErrorCode } from '../common/errors/api-error';
 import { toApiError } from '../common/errors/to-api-error';
 import { AuditRepository } from './audit.repository';
-import { AUDITED_KEY, type AuditSpec } from './audited.decorator';
+import { AUDITED_KEY, type AuditSpec } from './audit-spec';
 
 /**
  * Writes the audit row of every route marked @Audited once it has answered: what was done, by

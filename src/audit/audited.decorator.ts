@@ -1,23 +1,10 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { AUDITED_KEY, type AuditSpec } from './audit-spec';
+import { AuditInterceptor } from './audit.interceptor';
 
-export const AUDITED_KEY = 'txmsg:audited';
-
-/** What an audited request did, read from its path parameters, body and response. */
-export interface AuditedCall {
-  params: Record<string, string>;
-  body: Record<string, unknown> | undefined;
-  /** The handler's response; undefined when it failed. */
-  result: unknown;
-}
-
-export interface AuditSpec {
-  action: string;
-  target: (call: AuditedCall) => string;
-  /** How many things the write touched; 1 unless said otherwise (0 when it failed). */
-  count?: (result: unknown) => number;
-  /** `ok` unless said otherwise (e.g. `partial` for a bulk action with failures). */
-  result?: (result: unknown) => string;
-}
-
-/** Records every call of this route in the audit log (SPEC §10), whether it succeeded or not. */
-export const Audited = (spec: AuditSpec) => SetMetadata(AUDITED_KEY, spec);
+/**
+ * Records every call of this route in the audit log (SPEC §10), whether it succeeded or not. The
+ * interceptor is bound here, to the audited routes alone: the others pay nothing for it.
+ */
+export const Audited = (spec: AuditSpec) =>
+  applyDecorators(SetMetadata(AUDITED_KEY, spec), UseInterceptors(AuditInterceptor));

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AllowRoles, CurrentPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
-import { Audited, type AuditedCall } from '../../audit/audited.decorator';
+import type { AuditedCall } from '../../audit/audit-spec';
+import { Audited } from '../../audit/audited.decorator';
 import { ParseIdPipe } from '../../common/validation/parse-uuid.pipe';
 import { AdminTransactionsQuery, BulkActionDto, OpenTransactionsQuery } from './admin-transactions.dto';
 import { AdminTransactionsService } from './admin-transactions.service';
