@@ -36,9 +36,10 @@ export async function createHttpApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   parseJsonOnly(fastify, config.maxBodyBytes);
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // Set on arrival, so every answer carries it (a synchronous hook costs no promise per request).
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    return payload;
+    done();
   });
   if (!config.hasRole('api')) {
     fastify.addHook('onRequest', (request, reply, done) => {

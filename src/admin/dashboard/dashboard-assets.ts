@@ -36,9 +36,9 @@ export function serveDashboard(app: NestFastifyApplication, dir = DASHBOARD_DIR)
   const fastify = app.getHttpAdapter().getInstance();
   const indexFile = join(dir, 'index.html');
   const html = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     if (isDashboard(request.url)) reply.headers(SECURITY_HEADERS);
-    return payload;
+    done();
   });
   const page = async (_request: FastifyRequest, reply: FastifyReply) => {
     if (html === null) {

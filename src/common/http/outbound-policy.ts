@@ -22,6 +22,8 @@ export const DEFAULT_OUTBOUND_DENY = [
 
 export class OutboundDenied extends Error {}
 
+const LITERAL_CACHE_MAX = 10_000;
+
 /** `10.0.0.0/8`, `fe80::/10` or a single address. */
 export function isIpRange(text: string): boolean {
   const [address, bits, ...rest] = text.split('/');
@@ -39,6 +41,7 @@ type LookupCallback = (
 
 export class OutboundPolicy {
   private readonly denied = new BlockList();
+  private readonly literalRefusals = new Map<string, string | null>();
   /** The connection pool every outbound request goes through; it resolves names through the policy. */
   readonly dispatcher: Dispatcher;
 
@@ -89,10 +92,18 @@ export class OutboundPolicy {
     }
   }
 
-  /** The connection-time check for a literal address (DNS names go through `lookup`). */
+  /**
+   * The connection-time check for a literal address (DNS names go through `lookup`). The list is
+   * fixed for the policy's life, so the answer for a URL is kept: pushes go to a few endpoints.
+   */
   assertLiteral(url: string): void {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    const refusal = isIP(host) ? this.refusal(host) : null;
+    let refusal = this.literalRefusals.get(url);
+    if (refusal === undefined) {
+      const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      refusal = isIP(host) ? this.refusal(host) : null;
+      if (this.literalRefusals.size >= LITERAL_CACHE_MAX) this.literalRefusals.clear();
+      this.literalRefusals.set(url, refusal);
+    }
     if (refusal) throw new OutboundDenied(refusal);
   }
 
