@@ -5,8 +5,14 @@ import { join } from 'node:path';
 const IDS = join(__dirname, '../../dist/src/common/ids.js');
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+interface Made {
+  ids: string[];
+  before: number;
+  after: number;
+}
+
 /** `count` ids made back to back in a fresh process, and the clock around them. */
-function makeIds(count: number): { ids: string[]; before: number; after: number } {
+function makeIds(count: number): Made {
   const script = `
     const { newId } = require(${JSON.stringify(IDS)});
     const before = Date.now();
@@ -14,17 +20,14 @@ function makeIds(count: number): { ids: string[]; before: number; after: number 
     process.stdout.write(JSON.stringify({ ids, before, after: Date.now() }));`;
   return JSON.parse(
     execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 64 << 20 }),
-  ) as {
-    ids: string[];
-    before: number;
-    after: number;
-  };
+  ) as Made;
 }
 
 const millisOf = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
 
 describe('newId', () => {
-  const { ids, before, after } = makeIds(100_000);
+  let ids: string[], before: number, after: number;
+  beforeAll(() => ({ ids, before, after } = makeIds(100_000)));
 
   it('makes UUIDv7s stamped with the time they were made', () => {
     expect(ids.filter((id) => !UUID_V7.test(id))).toEqual([]);
