@@ -8,14 +8,18 @@ export const STATE_AFTER: Record<Verdict, TransactionState> = {
   ROLLBACK: 'ROLLED_BACK',
 };
 
-/** The states a verdict applies to; any other is final. */
-export const OPEN_STATES: readonly TransactionState[] = ['PREPARED', 'STUCK'];
+/** The states a verdict applies to, and an operator acts on; any other is final (history). */
+export const OPEN_STATES = ['PREPARED', 'STUCK'] as const satisfies readonly TransactionState[];
+export type OpenState = (typeof OPEN_STATES)[number];
+
+const isOpen = (state: TransactionState): state is OpenState =>
+  (OPEN_STATES as readonly TransactionState[]).includes(state);
 
 /**
  * What a verdict does to a transaction in `state`: `apply` it, accept a `repeat` of the verdict
  * already reached (idempotent), or refuse the opposite verdict as a `conflict`.
  */
 export function verdictEffect(state: TransactionState, verdict: Verdict): 'apply' | 'repeat' | 'conflict' {
-  if (OPEN_STATES.includes(state)) return 'apply';
+  if (isOpen(state)) return 'apply';
   return state === STATE_AFTER[verdict] ? 'repeat' : 'conflict';
 }

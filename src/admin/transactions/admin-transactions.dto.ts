@@ -17,10 +17,8 @@ import {
 import { PageQuery } from '../../common/pagination';
 import { IsResourceName } from '../../common/validation/names';
 import { UUID_PATTERN } from '../../common/validation/uuid';
+import { OPEN_STATES, type OpenState } from '../../transactions/transaction-state';
 
-/** The states an operator acts on: resolved transactions are history. */
-export const OPEN_STATES = ['PREPARED', 'STUCK'] as const;
-export type OpenState = (typeof OPEN_STATES)[number];
 export const BULK_ACTIONS = ['commit', 'rollback', 'recheck'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 

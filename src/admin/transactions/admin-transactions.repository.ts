@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { TimeIdKey } from '../../common/pagination';
 import { queryRows } from '../../infra/database/sql';
-import type { OpenState } from './admin-transactions.dto';
+import type { OpenState } from '../../transactions/transaction-state';
 
 export interface OpenTransactionFilter {
   states: OpenState[];

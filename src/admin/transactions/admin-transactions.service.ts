@@ -8,14 +8,10 @@ import { ApiError } from '../../common/errors/api-error';
 import { DEFAULT_PAGE_SIZE, decodeTimeIdCursor, toPage } from '../../common/pagination';
 import { AppConfig } from '../../config/app-config';
 import { ProducerGroupsService } from '../../producer-groups/producer-groups.service';
-import type { Verdict } from '../../transactions/transaction-state';
+import { OPEN_STATES, type Verdict } from '../../transactions/transaction-state';
 import { TransactionsService } from '../../transactions/transactions.service';
 import { toAdminTransaction, toRecheckResult, toStuckSummary } from './admin-transaction.view';
-import {
-  OPEN_STATES,
-  type AdminTransactionsQuery,
-  type OpenTransactionsQuery,
-} from './admin-transactions.dto';
+import { type AdminTransactionsQuery, type OpenTransactionsQuery } from './admin-transactions.dto';
 import { AdminTransactionsRepository } from './admin-transactions.repository';
 
 /** A recheck answers once its check is recorded, or after the producer's time-out and this. */
