@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { insertMessagesParams, insertMessagesSql, type StoredMessage } from '../messages/messages.sql';
 import { queryPrepared, queryRows } from '../infra/database/sql';
-import type { TransactionState } from './transaction-state';
+import { OPEN_STATES, type TransactionState } from './transaction-state';
 import { DECIDE_SQL, LOCK_SQL } from './transactions.sql';
 import type { QueuedDelivery } from '../delivery/dispatch/deliveries.repository';
 
@@ -84,14 +84,13 @@ export class TransactionsRepository {
   }
 
   /**
-   * Applies verdicts to the transactions still in one of `applicableStates` and of a granted
-   * producer group, with their messages and the published messages' deliveries, in one
-   * statement (`DECIDE_SQL`). Returns the transactions it resolved, each with its message ids and
-   * the deliveries to queue once the statement's transaction has committed.
+   * Applies verdicts to the transactions still open (`OPEN_STATES`) and of a granted producer
+   * group, with their messages and the published messages' deliveries, in one statement
+   * (`DECIDE_SQL`). Returns the transactions it resolved, each with its message ids and the
+   * deliveries to queue once the statement's transaction has committed.
    */
   decideMany(
     verdicts: ResolvingVerdict[],
-    applicableStates: readonly TransactionState[],
     runner: DataSource | EntityManager,
   ): Promise<DecidedTransaction[]> {
     if (verdicts.length === 0) return Promise.resolve([]);
@@ -100,7 +99,7 @@ export class TransactionsRepository {
       verdicts.map((v) => v.state),
       verdicts.map((v) => v.resolvedBy),
       verdicts.map((v) => (v.producerGroups === null ? null : v.producerGroups.join('\n'))),
-      applicableStates,
+      OPEN_STATES,
     ]);
   }
 

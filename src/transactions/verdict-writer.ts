@@ -13,13 +13,9 @@ import { DispatchService } from '../delivery/dispatch/dispatch.service';
 import { HotPath } from '../infra/database/hot-path';
 import { MessagesRepository } from '../messages/messages.repository';
 import { observeBatches } from '../observability/group-commit.metrics';
-import { OPEN_STATES, STATE_AFTER, verdictEffect, type Verdict } from './transaction-state';
+import { STATE_AFTER, verdictEffect, type Verdict } from './transaction-state';
 import { toTransactionSummary, type TransactionSummary } from './transaction.view';
-import {
-  TransactionsRepository,
-  type DecidedTransaction,
-  type TransactionRow,
-} from './transactions.repository';
+import { TransactionsRepository, type TransactionRow } from './transactions.repository';
 
 export interface VerdictRequest {
   id: string;
@@ -55,14 +51,11 @@ export class VerdictWriter {
       if (!first.has(request.id)) first.set(request.id, i);
     });
     const direct = [...first.values()].map((i) => requests[i]);
-    const decided = new Map(
-      (await this.transactions.decideMany(direct.map(resolving), OPEN_STATES, this.hotPath.dataSource)).map(
-        (tx) => [tx.id, tx],
-      ),
-    );
+    const resolved = await this.transactions.decideMany(direct.map(resolving), this.hotPath.dataSource);
+    const decided = new Map(resolved.map((tx) => [tx.id, tx]));
     this.dispatch.handOverAfterCommit(
       this.hotPath.dataSource,
-      [...decided.values()].flatMap((tx) => tx.queued),
+      resolved.flatMap((tx) => tx.queued),
     );
 
     const outcomes: (Outcome<TransactionSummary> | undefined)[] = requests.map((request, i) => {
@@ -117,7 +110,6 @@ export class VerdictWriter {
     // Judged here on locked rows: the statement needs no grants and finds them in their state.
     const resolved = await this.transactions.decideMany(
       [...applied.values()].map((request) => ({ ...resolving(request), producerGroups: null })),
-      OPEN_STATES,
       manager,
     );
     const messageIds = new Map<string, string[]>();
@@ -127,7 +119,7 @@ export class VerdictWriter {
     }
     this.dispatch.handOverAfterCommit(
       manager,
-      resolved.flatMap((tx: DecidedTransaction) => tx.queued),
+      resolved.flatMap((tx) => tx.queued),
     );
     const repeated = [
       ...new Set(decided.flatMap((d) => (d.ok && !applied.has(d.value.id) ? [d.value.id] : []))),
