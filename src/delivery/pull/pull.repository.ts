@@ -65,10 +65,11 @@ export class PullRepository {
     return row.ms === null ? null : Number(row.ms);
   }
 
-  // A receipt carries its delivery's id (`NEW_RECEIPT_SQL`): nack and visibility look it up by
-  // primary key in one window, and a string that is no receipt finds nothing.
-
-  /** The inflight delivery a current receipt names, locked until `manager`'s transaction ends. */
+  /**
+   * The inflight delivery a current receipt names, locked until `manager`'s transaction ends. A
+   * receipt carries its delivery's id (`NEW_RECEIPT_SQL`), so this and `setVisibility` find it by
+   * primary key in one window; a string that is no receipt finds nothing.
+   */
   async hold(group: string, receipt: string, manager: EntityManager): Promise<HeldDelivery | null> {
     const id = receiptTarget(receipt);
     if (id === null) return null;

@@ -1,8 +1,8 @@
 // Work that must run only once a database transaction has committed (e.g. handing deliveries to
 // the queue): registered against the transaction's EntityManager, run by a TypeORM subscriber.
 import {
+  DataSource,
   EventSubscriber,
-  type DataSource,
   type EntityManager,
   type EntitySubscriberInterface,
   type QueryRunner,
@@ -18,7 +18,7 @@ const pending = new WeakMap<QueryRunner, Callback[]>();
  * commit has happened and the caller's response should stand.
  */
 export function afterCommit(manager: DataSource | EntityManager, callback: Callback): void {
-  if ('driver' in manager) {
+  if (manager instanceof DataSource) {
     void callback();
     return;
   }
