@@ -3,6 +3,10 @@
 // entry for every row that has left the state. A bitmap scan never marks such entries, so every
 // read visits all those rows again; a plain index scan marks them as it passes, so the reads after
 // it skip them. The service reads them through plain index scans (`queryThroughIndexes`).
+//
+// An entry is marked only once its row is dead to every transaction, and a snapshot counts as
+// running every transaction with an older id anywhere on the server: other specs write on the
+// same Postgres meanwhile, so the reads wait until those transactions have ended.
 import { BACKLOG_SQL } from '../../src/consumer-groups/backlog.sql';
 import { PREFER_INDEX_SCANS } from '../../src/infra/database/sql';
 import { useTestDatabase } from '../support/test-database';
@@ -34,7 +38,22 @@ describe('reads through partial indexes after rows left their state (medium: rea
          FROM m`,
     );
     await db.sql(`UPDATE deliveries SET state = 'acked', acked_at = now(), lease_until = NULL`);
-  }, 60_000);
+    await untilEarlierTransactionsEnd();
+  }, 360_000);
+
+  /** Waits until no transaction that began before this call is still running on the server. */
+  async function untilEarlierTransactionsEnd(): Promise<void> {
+    const [{ next }] = await db.sql<{ next: string }>(
+      `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next`,
+    );
+    for (;;) {
+      const [{ oldest }] = await db.sql<{ oldest: string }>(
+        `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS oldest`,
+      );
+      if (BigInt(oldest) >= BigInt(next)) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 
   /** Buffers one read of the backlog touches, planned with `settings`. */
   const blocksOfRead = (settings: string) =>
