@@ -71,6 +71,7 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_GROUP_CONCURRENCY = 8;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) TXMSG_PUSH_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) TXMSG_RECONCILE_INTERVAL_MS = 5000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) TXMSG_PUSH_LEASE_MARGIN_SECONDS = 30;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(86_400_000) TXMSG_RETENTION_INTERVAL_MS = 60_000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000) TXMSG_CONFIG_CACHE_TTL_MS = 5000;
   /** Comma list of addresses or CIDR ranges outbound requests may not reach; `none` for none. */
@@ -111,6 +112,7 @@ const ENV_NAMES = [
   'TXMSG_CHECKBACK_GROUP_CONCURRENCY',
   'TXMSG_PUSH_CONCURRENCY',
   'TXMSG_RECONCILE_INTERVAL_MS',
+  'TXMSG_PUSH_LEASE_MARGIN_SECONDS',
   'TXMSG_RETENTION_INTERVAL_MS',
   'TXMSG_CONFIG_CACHE_TTL_MS',
   'TXMSG_OUTBOUND_DENY',
@@ -154,9 +156,10 @@ export class AppConfig {
   readonly checkback: { pollMs: number; concurrency: number; groupConcurrency: number };
   /**
    * Delivery: push jobs in flight per instance (a job is one batch of commits' messages for one group), and how often the reconciler hands overdue
-   * deliveries back to the queue and expires leases.
+   * deliveries back to the queue and expires leases, and how long a claimed push stays fenced
+   * past its time-out (the wait before a crashed instance's pushes go out again).
    */
-  readonly delivery: { pushConcurrency: number; reconcileIntervalMs: number };
+  readonly delivery: { pushConcurrency: number; reconcileIntervalMs: number; leaseMarginSeconds: number };
   /**
    * How long an instance may use a topic, producer group or consumer group it read before: a
    * change made on another instance reaches it at once through Redis, and within this time when
@@ -189,6 +192,7 @@ export class AppConfig {
     this.delivery = {
       pushConcurrency: env.TXMSG_PUSH_CONCURRENCY,
       reconcileIntervalMs: env.TXMSG_RECONCILE_INTERVAL_MS,
+      leaseMarginSeconds: env.TXMSG_PUSH_LEASE_MARGIN_SECONDS,
     };
     this.configCacheTtlMs = env.TXMSG_CONFIG_CACHE_TTL_MS;
   }

@@ -1,11 +1,52 @@
-import { createGroup, createTopic } from '../support/delivery-fixture';
+import { createGroup, createTopic, send } from '../support/delivery-fixture';
+import type { Seen } from '../support/delivery-history';
+import { expectHistoryHolds, historyFacts, waitUntilSettled } from '../support/history-facts';
+import { startRecordingPushConsumer } from '../support/recording-consumer';
 import { expectEventually } from '../support/eventually';
 import { startHttpPeer } from '../support/http-peer';
 import { useService } from '../support/service-fixture';
 import { overlapCounter } from '../support/overlap-counter';
 
+/** Runs of the single-send scenario in a row (issue 22's reproduction: 2 of 4 runs failed). */
+const SCENARIO_RUNS = Number(process.env.TXMSG_ORDERED_SCENARIO_RUNS ?? 20);
+
 describe('ordered groups (SPEC §7, G4)', () => {
   const service = useService({ TXMSG_RECONCILE_INTERVAL_MS: '300' });
+
+  it(`never pushes an acked message again: 30 single sends over three keys, two failing once (${SCENARIO_RUNS} runs)`, async () => {
+    for (let run = 1; run <= SCENARIO_RUNS; run++) {
+      const history: Seen[] = [];
+      const failed = new Set<number>();
+      const consumer = await startRecordingPushConsumer(history, ({ body }) => {
+        const n = body.body.n as number;
+        if ((n === 4 || n === 14) && !failed.has(n)) {
+          failed.add(n);
+          return { status: 500 };
+        }
+        return { status: 200, delayMs: n % 6 };
+      });
+      try {
+        const topic = await createTopic(service.http);
+        const group = await createGroup(service.http, topic, {
+          ordered: true,
+          delivery: { type: 'push', url: consumer.url, maxConcurrency: 8 },
+          retryBackoffSeconds: [1],
+        });
+        const published: string[] = [];
+        const keys = ['a', 'b', 'c'];
+        for (let n = 1; n <= 30; n++) {
+          published.push(await send(service.http, topic, { body: { n }, shardingKey: keys[(n - 1) % 3] }));
+        }
+        await waitUntilSettled(service.env.db, [group.name]);
+        const facts = await historyFacts(service.env.db, [{ name: group.name, ordered: true }], published);
+        expect(facts.groups[0].expected).toHaveLength(30);
+        expectHistoryHolds(history, facts, `run ${run} of ${SCENARIO_RUNS}`);
+        expect(failed.size).toBe(2);
+      } finally {
+        await consumer.close();
+      }
+    }
+  }, 180_000);
 
   it('delivers each key in commit order, one at a time, with failures injected; keys progress in parallel', async () => {
     const keysHeld = overlapCounter();

@@ -137,7 +137,7 @@ describe('hot statements on a filling window (medium: real Postgres)', () => {
         params: insertMessagesParams([{ id: uuidV7(), topic: 'orders', body: 1, transactionId: null }], true),
       },
       decide: { sql: DECIDE_SQL, params: [absent, ['COMMITTED'], ['producer'], ['shop'], OPEN_STATES] },
-      claim: { sql: PUSH_CLAIM_SQL, params: pushClaimParams([{ deliveryId: absent[0], attempt: 1 }]) },
+      claim: { sql: PUSH_CLAIM_SQL, params: pushClaimParams([{ deliveryId: absent[0], attempt: 1 }], 30) },
       record: { sql: PUSH_RECORD_SQL, params: pushRecordParams([outcome]) },
       ack: {
         sql: PULL_ACK_SQL,

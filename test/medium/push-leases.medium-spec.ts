@@ -4,14 +4,17 @@
 import { uuidV7 } from '../support/uuid-v7';
 import { EXPIRE_LEASES_SQL } from '../../src/delivery/dispatch/deliveries.sql';
 import {
-  LEASE_MARGIN_SECONDS,
   PUSH_CLAIM_SQL,
   PUSH_RECORD_SQL,
   pushClaimParams,
   pushRecordParams,
 } from '../../src/delivery/push/push.sql';
 import type { PushOutcome } from '../../src/delivery/push/push.repository';
+import { claimsPerRequest } from '../../src/delivery/push/claim-batch';
 import { useTestDatabase } from '../support/test-database';
+
+/** The service's default TXMSG_PUSH_LEASE_MARGIN_SECONDS. */
+const LEASE_MARGIN_SECONDS = 30;
 
 describe('push claim, record and lease expiry (medium: SQL on a real database)', () => {
   const db = useTestDatabase();
@@ -43,7 +46,7 @@ describe('push claim, record and lease expiry (medium: SQL on a real database)',
     return deliveryId;
   }
   const claim = (deliveryId: string, attempt: number) =>
-    sql(PUSH_CLAIM_SQL, pushClaimParams([{ deliveryId, attempt }]));
+    sql(PUSH_CLAIM_SQL, pushClaimParams([{ deliveryId, attempt }], LEASE_MARGIN_SECONDS));
   const outcome = (id: string, attempt: number, nextState: PushOutcome['nextState']): PushOutcome => ({
     id,
     attempt,
@@ -74,6 +77,18 @@ describe('push claim, record and lease expiry (medium: SQL on a real database)',
     expect(leaseSeconds).toBeLessThanOrEqual(LEASE_MARGIN_SECONDS + 1 + 1);
     expect(await claim(id, 1)).toEqual([]); // the same job again
     expect(await claim(id, 2)).toEqual([]); // a later attempt while this one is in flight
+  });
+
+  it('claims an attempt asked for twice in one statement once (the hand-overs that met in a batch)', async () => {
+    const id = await pendingDelivery();
+    const requests = [
+      { deliveryId: id, attempt: 1 },
+      { deliveryId: id, attempt: 1 },
+    ];
+    const rows = await sql(PUSH_CLAIM_SQL, pushClaimParams(requests, LEASE_MARGIN_SECONDS));
+    expect(rows.map((r) => [r.id, r.attempts])).toEqual([[id, 1]]);
+    // …and the batch hands that one row to one of the two jobs (claimsPerRequest).
+    expect(claimsPerRequest(requests, rows).filter(Boolean)).toHaveLength(1);
   });
 
   it('records the outcome of the attempt that holds the lease, once, and counts the ack', async () => {

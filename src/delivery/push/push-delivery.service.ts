@@ -2,6 +2,7 @@
 // outcome, and queues what follows (the retry, or the next message of an ordered key). Claims and
 // records from concurrent jobs are group-committed: one statement each per batch.
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
 import { GroupCommit, succeeded, type GroupCommitOptions } from '../../common/group-commit';
 import { leaseDeadline, retryWhileUnavailable } from '../../common/errors/unavailable';
 import { OutboundPolicy } from '../../common/http/outbound-policy';
@@ -12,7 +13,7 @@ import { sendPush, type PushResult } from './push.client';
 import type { DeliverJobData, PushAttempt } from '../dispatch/push-job';
 import { PushQueue } from '../dispatch/push-queue';
 import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
-import { LEASE_MARGIN_SECONDS } from './push.sql';
+import { claimsPerRequest } from './claim-batch';
 import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
@@ -26,10 +27,7 @@ export class PushDeliveryService {
   private readonly logger = new Logger('push');
   private readonly limits = new Map<string, Semaphore>();
   private readonly claims = new GroupCommit<PushAttempt, ClaimedPush | undefined>(
-    async (attempts) => {
-      const claimed = new Map((await this.push.claim(attempts)).map((row) => [row.id, row]));
-      return attempts.map((attempt) => succeeded(claimed.get(attempt.deliveryId)));
-    },
+    async (attempts) => claimsPerRequest(attempts, await this.push.claim(attempts)).map(succeeded),
     { ...PUSH_GROUP_COMMIT, onBatch: observeBatches('push_claim') },
   );
   private readonly records = new GroupCommit<PushOutcome, void>(
@@ -48,6 +46,7 @@ export class PushDeliveryService {
     private readonly keyDedupe: KeyDedupe,
     private readonly outbound: OutboundPolicy,
     private readonly groups: ConsumerGroupsService,
+    private readonly config: AppConfig,
   ) {}
 
   /** A job's attempts, concurrently within the group's limit. */
@@ -97,7 +96,7 @@ export class PushDeliveryService {
   private remember(outcome: PushOutcome, startedAt: Date, timeoutMs: number): Promise<void> {
     return retryWhileUnavailable(
       () => this.records.add(outcome),
-      leaseDeadline(startedAt.getTime(), timeoutMs, LEASE_MARGIN_SECONDS),
+      leaseDeadline(startedAt.getTime(), timeoutMs, this.config.delivery.leaseMarginSeconds),
       (error) =>
         this.logger.warn({
           msg: 'could not record a push outcome yet; retrying',

@@ -11,6 +11,7 @@ import {
 export type { PushOutcome };
 import type { PushAttempt } from '../dispatch/push-job';
 import { HotPath } from '../../infra/database/hot-path';
+import { AppConfig } from '../../config/app-config';
 
 /** A push delivery claimed for one attempt, with what is needed to send it. */
 export interface ClaimedPush {
@@ -48,7 +49,10 @@ export interface RecordedPush {
 
 @Injectable()
 export class PushRepository {
-  constructor(private readonly hotPath: HotPath) {}
+  constructor(
+    private readonly hotPath: HotPath,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * Claims deliveries for the given attempts: only if still pending or retrying at the previous
@@ -64,7 +68,7 @@ export class PushRepository {
       this.hotPath.dataSource,
       'txmsg_push_claim',
       PUSH_CLAIM_SQL,
-      pushClaimParams(requests),
+      pushClaimParams(requests, this.config.delivery.leaseMarginSeconds),
     );
   }
 

@@ -21,15 +21,16 @@ export interface PushOutcome {
   error: string | null;
 }
 
-/** Leases outlive the request's own time-out, so a slow consumer is never sent the same attempt twice. */
-export const LEASE_MARGIN_SECONDS = 30;
-
-/** Claims deliveries still waiting at the previous attempt ($1 ids, $2 attempts, $3 claimable states). */
+/**
+ * Claims deliveries still waiting at the previous attempt ($1 ids, $2 attempts, $3 claimable
+ * states). A lease outlives the request's own time-out by $4 seconds, so a slow consumer is never
+ * sent the same attempt twice; the rows come back with the attempt they were claimed for.
+ */
 export const PUSH_CLAIM_SQL = `WITH req AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS r(id, attempt)),
        claimed AS (
          UPDATE deliveries d
             SET state = 'inflight', attempts = d.attempts + 1,
-                lease_until = now() + make_interval(secs => g.push_timeout_ms / 1000.0 + ${LEASE_MARGIN_SECONDS})
+                lease_until = now() + make_interval(secs => g.push_timeout_ms / 1000.0 + $4::int)
            FROM req, consumer_groups g
           WHERE d.id = ANY ($1::uuid[]) AND d.id = req.id
             AND d.attempts = req.attempt - 1 AND d.state = ANY ($3::text[])
@@ -42,10 +43,11 @@ export const PUSH_CLAIM_SQL = `WITH req AS (SELECT * FROM unnest($1::uuid[], $2:
        SELECT c.*, m.topic, m.key, m.tag, m.headers, m.body::text AS body, m.published_at
          FROM claimed c JOIN messages m ON m.id = c.message_id`;
 
-export const pushClaimParams = (requests: PushAttempt[]) => [
+export const pushClaimParams = (requests: PushAttempt[], leaseMarginSeconds: number) => [
   requests.map((r) => r.deliveryId),
   requests.map((r) => r.attempt),
   [...CLAIMABLE_STATES],
+  leaseMarginSeconds,
 ];
 
 /** Records outcomes of attempts whose lease is still theirs (inflight at that attempt). */
