@@ -21,3 +21,22 @@ export async function holdCommitLockAndReadSeq(manager: EntityManager): Promise<
   );
   return row.seq;
 }
+
+/**
+ * Ordered groups deliver a key in commit-sequence order (G4), which must then be the order in
+ * which those commits become visible: a commit that took a lower number but ended later would let
+ * the next message of its key start first, and then run beside it. So a commit holds one lock per
+ * (topic, sharding key) of its messages, taken after the commit lock and before its numbers, until
+ * it ends: commits of one key take their numbers one after the other; other keys never wait.
+ */
+const KEY_LOCK_CLASS = 0x74786b79; // "txky"
+
+/**
+ * A CTE `key_locks` (one row) that takes the key locks, in a fixed order, of the (topic,
+ * sharding_key) rows that `keys` (a FROM item with those columns) yields; it needs `commit_lock`.
+ */
+export const keyLocksCte = (keys: string) => `key_locks AS (
+         SELECT count(pg_advisory_xact_lock(${KEY_LOCK_CLASS}, hashtext(k.topic || E'\\n' || k.sharding_key)))
+           FROM (SELECT DISTINCT topic, sharding_key FROM ${keys} WHERE sharding_key IS NOT NULL ORDER BY 1, 2) k,
+                commit_lock
+       )`;

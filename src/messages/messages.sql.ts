@@ -1,5 +1,5 @@
 // The messages' write statements, plain so a medium spec runs exactly what the writers run.
-import { COMMIT_LOCK_SHARED_CTE } from '../consumer-groups/commit-lock';
+import { COMMIT_LOCK_SHARED_CTE, keyLocksCte } from '../consumer-groups/commit-lock';
 import { insertDeliveriesSql, QUEUED_DELIVERIES_JSON } from '../delivery/dispatch/deliveries.sql';
 import type { NewMessage } from './message.dto';
 
@@ -27,11 +27,12 @@ export const insertMessagesSql = (first: number, alsoFrom?: string) => {
 
 /**
  * Commits plain messages ($1…$11, `insertMessagesParams(messages, true)`): takes commit sequence
- * numbers under the commit lock, stores the messages and creates their deliveries; returns the
+ * numbers under the commit lock and the locks of their keys, stores the messages and creates their deliveries; returns the
  * publish time and the deliveries to queue (`QueuedDelivery[]` as JSON).
  */
 export const SEND_SQL = `WITH ${COMMIT_LOCK_SHARED_CTE},
-       stored AS (${insertMessagesSql(1, 'commit_lock')}
+       ${keyLocksCte('unnest($2::text[], $7::text[]) AS keys(topic, sharding_key)')},
+       stored AS (${insertMessagesSql(1, 'commit_lock, key_locks')}
          RETURNING id, topic, tag, sharding_key, commit_seq, published_at, delay_ms
        ), inserted AS (${insertDeliveriesSql('stored m', 'TRUE')}
        )

@@ -1,12 +1,13 @@
 // The verdict's statements, plain so a medium spec runs exactly what the repository runs.
-import { COMMIT_LOCK_SHARED_CTE } from '../consumer-groups/commit-lock';
+import { COMMIT_LOCK_SHARED_CTE, keyLocksCte } from '../consumer-groups/commit-lock';
 import { insertDeliveriesSql, QUEUED_DELIVERIES_JSON } from '../delivery/dispatch/deliveries.sql';
 
 /**
  * Applies verdicts in one statement: resolves transactions $1 to states $2 (by $3) where their
  * state is among $5 and their producer group among the newline-separated grants $4 (null: any);
  * resolves their messages with them (a commit publishes them: COMMITTED, published now, commit
- * sequence in the order given and by id within a transaction, under the commit lock; a
+ * sequence in the order given and by id within a transaction, under the commit lock and the
+ * locks of their keys; a
  * rollback marks them ROLLED_BACK); and creates the deliveries of the published ones. A
  * resolved transaction is never checked again: its schedule and lease are cleared.
  *
@@ -28,12 +29,14 @@ export const DECIDE_SQL = `WITH v AS (
             AND (v.grants IS NULL OR t.producer_group = ANY (string_to_array(v.grants, E'\\n')))
          RETURNING t.*, v.n
        ), ${COMMIT_LOCK_SHARED_CTE},
+       ${keyLocksCte(`(SELECT m.topic, m.sharding_key FROM resolved r JOIN messages m ON m.transaction_id = r.id
+                        WHERE m.transaction_id = ANY ($1::uuid[]) AND m.state = 'PREPARED' AND r.state = 'COMMITTED') AS keys`)},
        ordered AS (
          SELECT pending.id, pending.state,
                 CASE WHEN pending.state = 'COMMITTED' THEN nextval('message_commit_seq') END AS seq
            FROM (SELECT m.id, r.state FROM resolved r JOIN messages m ON m.transaction_id = r.id AND m.state = 'PREPARED'
                   WHERE m.transaction_id = ANY ($1::uuid[])
-                  ORDER BY r.n, m.id) AS pending, commit_lock
+                  ORDER BY r.n, m.id) AS pending, commit_lock, key_locks
        ), msgs AS (
          UPDATE messages m
             SET state = o.state,

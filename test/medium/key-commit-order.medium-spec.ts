@@ -1,0 +1,107 @@
+// Commits of one sharding key become visible in the order of their commit sequence numbers (the
+// order ordered groups deliver in, G4): a commit of a key waits for an earlier commit of that key
+// that is still open, so no later message can be claimed while an earlier one is yet to appear.
+// Run on the statements the writers run (`SEND_SQL`), with two real connections.
+import { Client } from 'pg';
+import { insertMessagesParams, SEND_SQL } from '../../src/messages/messages.sql';
+import { PUSH_CLAIM_SQL, pushClaimParams } from '../../src/delivery/push/push.sql';
+import { OPEN_STATES } from '../../src/transactions/transaction-state';
+import { DECIDE_SQL } from '../../src/transactions/transactions.sql';
+import { expectEventually } from '../support/eventually';
+import { useTestDatabase } from '../support/test-database';
+import { uuidV7 } from '../support/uuid-v7';
+
+describe('commit order per sharding key (medium: real Postgres, two connections)', () => {
+  const db = useTestDatabase();
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    await db.sql(`INSERT INTO topics (name) VALUES ('orders')`);
+    await db.sql(
+      `INSERT INTO consumer_groups (name, topic, mode, delivery_type, push_urls, push_timeout_ms, max_concurrency,
+                                    max_retries, retry_backoff_seconds, secret, start_seq, ordered)
+       VALUES ('shipping', 'orders', 'clustering', 'push', '{http://127.0.0.1:9/}', 1000, 4, 1, '{1}', 'whsec_x', 0, true)`,
+    );
+    for (let i = 0; i < 2; i++) {
+      const client = new Client({ connectionString: db.env.databaseUrl });
+      await client.connect();
+      clients.push(client);
+    }
+  });
+  afterAll(() => Promise.all(clients.map((c) => c.end())));
+
+  const send = (client: Client, shardingKey: string) => {
+    const message = { id: uuidV7(), topic: 'orders', body: {}, shardingKey, transactionId: null };
+    return client.query(SEND_SQL, insertMessagesParams([message], true)).then(() => message.id);
+  };
+  const delivery = async (messageId: string) =>
+    (await db.sql(`SELECT id, commit_seq::int AS seq FROM deliveries WHERE message_id = $1`, [messageId]))[0];
+  const claim = async (deliveryId: string) =>
+    (await db.sql(PUSH_CLAIM_SQL, pushClaimParams([{ deliveryId, attempt: 1 }], 30))).map((r) => r.id);
+  /** Whether `client`'s backend waits for an advisory lock right now. */
+  const waitsForKey = async (client: Client) => {
+    const pid = (client as unknown as { processID: number }).processID;
+    const [row] = await db.sql(`SELECT wait_event FROM pg_stat_activity WHERE pid = $1`, [pid]);
+    return row?.wait_event === 'advisory';
+  };
+
+  it('makes a later commit of the key wait for an open earlier one, so the later message cannot start first', async () => {
+    const [first, second] = clients;
+    await first.query('BEGIN');
+    const earlier = await send(first, 'k1');
+    const laterSent = send(second, 'k1');
+    await expectEventually(async () => expect(await waitsForKey(second)).toBe(true));
+    // While the earlier commit is open, nothing of the later one can be claimed.
+    expect(await db.sql(`SELECT id FROM messages WHERE topic = 'orders' AND state = 'COMMITTED'`)).toEqual(
+      [],
+    );
+
+    await first.query('COMMIT');
+    const later = await laterSent;
+    const [e, l] = [await delivery(earlier), await delivery(later)];
+    expect(e.seq).toBeLessThan(l.seq);
+    expect(await claim(l.id)).toEqual([]); // the earlier message of its key is pending
+    expect(await claim(e.id)).toEqual([e.id]);
+  });
+
+  it("makes a transaction's commit of the key wait too (the verdict statement)", async () => {
+    const [first, second] = clients;
+    await db.sql(
+      `INSERT INTO producer_groups (name, checkback_url, checkback_timeout_ms, check_immunity_seconds,
+                                    check_interval_seconds, max_check_interval_seconds, max_checks, secret)
+       VALUES ('shop', 'http://127.0.0.1:9/', 3000, 6, 30, 600, 15, 'whsec_x')`,
+    );
+    const transaction = uuidV7();
+    const prepared = uuidV7();
+    await db.sql(`INSERT INTO transactions (id, producer_group, state) VALUES ($1, 'shop', 'PREPARED')`, [
+      transaction,
+    ]);
+    await db.sql(
+      `INSERT INTO messages (id, transaction_id, topic, state, body, sharding_key) VALUES ($1, $2, 'orders', 'PREPARED', '{}', 'k4')`,
+      [prepared, transaction],
+    );
+    await first.query('BEGIN');
+    const earlier = await send(first, 'k4');
+    const committed = second.query(DECIDE_SQL, [
+      [transaction],
+      ['COMMITTED'],
+      ['producer'],
+      [null],
+      OPEN_STATES,
+    ]);
+    await expectEventually(async () => expect(await waitsForKey(second)).toBe(true));
+    await first.query('COMMIT');
+    await committed;
+    expect((await delivery(earlier)).seq).toBeLessThan((await delivery(prepared)).seq);
+  });
+
+  it('lets commits of other keys through while one is open', async () => {
+    const [first, second] = clients;
+    await first.query('BEGIN');
+    await send(first, 'k2');
+    const other = await send(second, 'k3'); // returns: another key does not wait
+    await first.query('COMMIT');
+    const [o] = await db.sql(`SELECT state FROM messages WHERE id = $1`, [other]);
+    expect(o.state).toBe('COMMITTED');
+  });
+});
