@@ -1,7 +1,7 @@
 // Group commit (issue 12): concurrent requests share a database transaction, yet each is answered
 // on its own merits, none before its batch is durable, and cached config follows changes made on
 // another instance.
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { startApp, startProcess, type AppProcess } from '../support/app-process';
 import { createGroup, createTopic, producerGroup, send } from '../support/delivery-fixture';
@@ -11,12 +11,28 @@ import { useService } from '../support/service-fixture';
 import { startServicesProcess, type ServicesProcess } from '../support/services-process';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { readMetrics } from '../support/metrics';
+import type { Seen } from '../support/delivery-history';
+import { expectSettledHistoryHolds } from '../support/history-facts';
+import { RecordingPullClient } from '../support/recording-consumer';
 
 const statusCounts = (results: HttpResult[]) =>
   results.reduce<Record<number, number>>(
     (counts, r) => ({ ...counts, [r.status]: (counts[r.status] ?? 0) + 1 }),
     {},
   );
+
+/** Receives and acks until `count` messages were acked. */
+async function drain(consumer: RecordingPullClient, count: number, http: HttpClient): Promise<void> {
+  for (let acked = 0; acked < count;) {
+    const received = await consumer.receive(http, { maxMessages: 100 });
+    if (received.length === 0) continue;
+    const answer = await consumer.ack(
+      http,
+      received.map((m) => m.receiptHandle),
+    );
+    acked += answer?.body.acked ?? 0;
+  }
+}
 
 describe('group commit: mixed batches', () => {
   const service = useService();
@@ -181,6 +197,7 @@ describe('group commit: mixed batches', () => {
   });
 
   it('commits concurrent plain sends together, refusing only the one with an unknown topic', async () => {
+    const consumer = await createGroup(service.http, topic, { delivery: { type: 'pull' } });
     const sends = await Promise.all([
       ...Array.from({ length: 30 }, (_, n) =>
         service.http.post(`/v1/topics/${topic}/messages`, { body: { n } }),
@@ -190,11 +207,15 @@ describe('group commit: mixed batches', () => {
     expect(statusCounts(sends)).toEqual({ 201: 30, 404: 1 });
     const ids = sends.slice(0, 30).map((r) => r.body.id);
     const rows = await service.env.db.query(
-      `SELECT count(*)::int AS n FROM messages m JOIN deliveries d ON d.message_id = m.id
+      `SELECT count(DISTINCT m.id)::int AS n FROM messages m JOIN deliveries d ON d.message_id = m.id
         WHERE m.id = ANY ($1) AND m.state = 'COMMITTED' AND m.commit_seq IS NOT NULL`,
       [ids],
     );
     expect(rows.rows[0].n).toBe(30);
+    // Each of the 30 reaches the consumer, once; nothing else does.
+    const history: Seen[] = [];
+    await drain(new RecordingPullClient(history, consumer.name), 30, service.http);
+    await expectSettledHistoryHolds(service.env.db, history, [{ name: consumer.name, ordered: false }], ids);
   });
   it('acks concurrent ack requests together, answering each with its own receipts', async () => {
     const ackTopic = await createTopic(service.http);
@@ -202,24 +223,24 @@ describe('group commit: mixed batches', () => {
       createGroup(service.http, ackTopic, { delivery: { type: 'pull' } }).then((g) => g.name),
       createGroup(service.http, ackTopic, { delivery: { type: 'pull' } }).then((g) => g.name),
     ]);
-    await Promise.all(Array.from({ length: 40 }, (_, n) => send(service.http, ackTopic, { body: { n } })));
+    const ids = await Promise.all(
+      Array.from({ length: 40 }, (_, n) => send(service.http, ackTopic, { body: { n } })),
+    );
+    const history: Seen[] = [];
+    const consumers = new Map([a, b].map((name) => [name, new RecordingPullClient(history, name)]));
     const receiveAll = async (name: string): Promise<string[]> => {
       const handles: string[] = [];
       while (handles.length < 40) {
-        const received = await service.http.post(`/v1/consumer-groups/${name}/receive`, {
-          maxMessages: 100,
-          waitSeconds: 1,
-        });
-        expect(received.status).toBe(200);
-        handles.push(...received.body.messages.map((m: { receiptHandle: string }) => m.receiptHandle));
+        const received = await consumers.get(name)?.receive(service.http, { maxMessages: 100 });
+        handles.push(...(received ?? []).map((m) => m.receiptHandle));
       }
       return handles;
     };
     const [ra, rb] = [await receiveAll(a), await receiveAll(b)];
     const ack = async (name: string, receiptHandles: string[]) => {
-      const acked = await service.http.post(`/v1/consumer-groups/${name}/ack`, { receiptHandles });
-      expect(acked.status).toBe(200);
-      return acked.body as { acked: number; expired: string[] };
+      const acked = await consumers.get(name)?.ack(service.http, receiptHandles);
+      expect(acked?.status).toBe(200);
+      return acked?.body as { acked: number; expired: string[] };
     };
     const stale = ra[39];
     expect(await ack(a, [stale])).toEqual({ acked: 1, expired: [] });
@@ -257,6 +278,12 @@ describe('group commit: mixed batches', () => {
       { consumer_group: b, state: 'acked', n: 5, attempts: 5, acked_total: 5 },
       { consumer_group: b, state: 'inflight', n: 35, attempts: 0, acked_total: 5 },
     ]);
+
+    // The rest acked too, the whole history holds: no receipt acked twice made a redelivery.
+    await ack(a, ra.slice(32, 39));
+    await ack(b, [rb[0], ...rb.slice(6)]);
+    const groups = [a, b].map((name) => ({ name, ordered: false }));
+    await expectSettledHistoryHolds(service.env.db, history, groups, ids);
   });
 
   /** The ack writer's batches so far: how many, and how many requests they wrote. */
@@ -308,9 +335,10 @@ describe('group commit: nothing is answered 2xx before it is durable (Postgres k
     const http = new HttpClient(app.url, ADMIN);
     const topic = await createTopic(http);
     const group = await producerGroup(http);
-    await createGroup(http, topic, { delivery: { type: 'pull' } });
+    const consumer = await createGroup(http, topic, { delivery: { type: 'pull' } });
     const prepared: string[] = [];
     const committed: string[] = [];
+    const published: string[] = [];
     let failures = 0;
     const until = Date.now() + 5000;
     const producer = async () => {
@@ -325,8 +353,10 @@ describe('group commit: nothing is answered 2xx before it is durable (Postgres k
         }
         prepared.push(tx.body.id);
         const commit = await http.post(`/v1/transactions/${tx.body.id}/commit`);
-        if (commit.status === 200) committed.push(tx.body.id);
-        else failures++;
+        if (commit.status === 200) {
+          committed.push(tx.body.id);
+          published.push(...tx.body.messageIds);
+        } else failures++;
       }
     };
     const kill = (async () => {
@@ -356,6 +386,21 @@ describe('group commit: nothing is answered 2xx before it is durable (Postgres k
       }
     } finally {
       await db.end();
+    }
+
+    // Every message answered 200 reaches the consumer; nothing of a transaction left open does.
+    const history: Seen[] = [];
+    const puller = new RecordingPullClient(history, consumer.name);
+    const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+    try {
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS n FROM deliveries WHERE consumer_group = $1`,
+        [consumer.name],
+      );
+      await drain(puller, rows[0].n, http);
+      await expectSettledHistoryHolds(pool, history, [{ name: consumer.name, ordered: false }], published);
+    } finally {
+      await pool.end();
     }
   }, 60_000);
 });

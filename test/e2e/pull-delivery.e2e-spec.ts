@@ -2,6 +2,9 @@ import { createGroup, createTopic, send } from '../support/delivery-fixture';
 import { expectEventually } from '../support/eventually';
 import { expectError } from '../support/http-client';
 import { useService } from '../support/service-fixture';
+import type { Seen } from '../support/delivery-history';
+import { expectSettledHistoryHolds } from '../support/history-facts';
+import { RecordingPullClient } from '../support/recording-consumer';
 
 describe('pull delivery (SPEC §7)', () => {
   const service = useService({ TXMSG_RECONCILE_INTERVAL_MS: '300' });
@@ -19,7 +22,12 @@ describe('pull delivery (SPEC §7)', () => {
     };
     const post = (action: string, body: unknown) =>
       service.http.post(`/v1/consumer-groups/${group.name}/${action}`, body);
-    return { topic, group: group.name, receive, post };
+    const history: Seen[] = [];
+    /** Receives, acks and nacks recorded into `history`, for the history checker. */
+    const recorded = new RecordingPullClient(history, group.name);
+    const expectHistoryHolds = (published: string[]) =>
+      expectSettledHistoryHolds(service.env.db, history, [{ name: group.name, ordered: false }], published);
+    return { topic, group: group.name, receive, post, recorded, expectHistoryHolds };
   }
 
   it('returns a long poll as soon as a message is committed, without waiting out waitSeconds', async () => {
@@ -57,21 +65,25 @@ describe('pull delivery (SPEC §7)', () => {
   });
 
   it('redelivers a message not acked within invisibleSeconds with attempt + 1; the stale receipt is expired', async () => {
-    const { topic, receive, post } = await pullGroup();
+    const { topic, recorded, expectHistoryHolds } = await pullGroup();
     const id = await send(service.http, topic, { body: 1 });
+    const receive = (options: Parameters<RecordingPullClient['receive']>[1]) =>
+      recorded.receive(service.http, { waitSeconds: 0, ...options });
     const [first] = await receive({ invisibleSeconds: 1 });
     expect(first.attempt).toBe(1);
-    expect(await receive()).toEqual([]); // invisible meanwhile
+    expect(await receive({})).toEqual([]); // invisible meanwhile
 
     const [second] = await receive({ waitSeconds: 5, invisibleSeconds: 30 });
     expect(second).toMatchObject({ attempt: 2, message: { id } });
     expect(second.receiptHandle).not.toBe(first.receiptHandle);
 
-    const stale = await post('ack', { receiptHandles: [first.receiptHandle] });
-    expect(stale.body).toEqual({ acked: 0, expired: [first.receiptHandle] });
-    const acked = await post('ack', { receiptHandles: [second.receiptHandle, first.receiptHandle] });
-    expect(acked.body).toEqual({ acked: 1, expired: [first.receiptHandle] });
+    const stale = await recorded.ack(service.http, [first.receiptHandle]);
+    expect(stale?.body).toEqual({ acked: 0, expired: [first.receiptHandle] });
+    const acked = await recorded.ack(service.http, [second.receiptHandle, first.receiptHandle]);
+    expect(acked?.body).toEqual({ acked: 1, expired: [first.receiptHandle] });
     expect(await receive({ waitSeconds: 2 })).toEqual([]);
+    // G6: the redelivery came only once the invisible time had run out; G3: nothing after the ack.
+    await expectHistoryHolds([id]);
     const attempts = await service.env.db.query(
       `SELECT a.attempt, a.outcome FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
         WHERE d.message_id = $1 ORDER BY a.id`,
@@ -84,31 +96,38 @@ describe('pull delivery (SPEC §7)', () => {
   });
 
   it('never hands one message to two concurrent receivers', async () => {
-    const { topic, receive } = await pullGroup();
+    const { topic, recorded, expectHistoryHolds } = await pullGroup();
     const batch = await service.http.post(`/v1/topics/${topic}/messages/batch`, {
       messages: Array.from({ length: 30 }, (_, i) => ({ body: i })),
     });
     expect(batch.status).toBe(201);
-    const results = await Promise.all(Array.from({ length: 6 }, () => receive({ maxMessages: 10 })));
-    const ids = results.flat().map((m) => m.message.id);
-    expect(ids).toHaveLength(30);
-    expect(new Set(ids).size).toBe(30);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => recorded.receive(service.http, { maxMessages: 10, waitSeconds: 0 })),
+    );
+    expect(results.flat()).toHaveLength(30);
+    await recorded.ack(
+      service.http,
+      results.flat().map((m) => m.receiptHandle),
+    );
+    // G6: no message went to two receivers at once; G2: all 30 were received and acked.
+    await expectHistoryHolds(batch.body.ids);
   });
 
   it('nack retries after retryAfterSeconds and dead-letters once maxRetries retries failed', async () => {
-    const { topic, group, receive, post } = await pullGroup({ maxRetries: 1 });
+    const { topic, group, receive, post, recorded, expectHistoryHolds } = await pullGroup({ maxRetries: 1 });
     const id = await send(service.http, topic, { body: 'n' });
-    const [first] = await receive();
-    const nacked = await post('nack', { receiptHandle: first.receiptHandle, retryAfterSeconds: 1 });
-    expect(nacked.body).toEqual({ nacked: true, state: 'retrying' });
+    const [first] = await recorded.receive(service.http, { waitSeconds: 0 });
+    const nacked = await recorded.nack(service.http, first.receiptHandle, 1);
+    expect(nacked?.body).toEqual({ nacked: true, state: 'retrying' });
     expect(await receive()).toEqual([]);
 
-    const [second] = await receive({ waitSeconds: 5 });
+    const [second] = await recorded.receive(service.http, { waitSeconds: 5 });
     expect(second).toMatchObject({ attempt: 2, message: { id } });
-    expect((await post('nack', { receiptHandle: second.receiptHandle })).body).toEqual({
+    expect((await recorded.nack(service.http, second.receiptHandle))?.body).toEqual({
       nacked: true,
       state: 'dead',
     });
+    await expectHistoryHolds([id]); // a dead letter is not missing (G2)
     const dead = await service.http.get(`/v1/consumer-groups/${group}/dead-letters`);
     expect(dead.body.items).toEqual([
       expect.objectContaining({ attempts: 2, message: expect.objectContaining({ id }) }),

@@ -5,6 +5,14 @@ import { afterReconcilerRounds } from '../support/reconciler-rounds';
 import { expectError } from '../support/http-client';
 import { startHttpPeer, type HttpPeer } from '../support/http-peer';
 import { useService } from '../support/service-fixture';
+import type { Seen } from '../support/delivery-history';
+import { expectSettledHistoryHolds } from '../support/history-facts';
+import {
+  startRecordingPushConsumer,
+  type PushReply,
+  type PushRequest,
+  type RecordingPushConsumer,
+} from '../support/recording-consumer';
 
 describe('push delivery (SPEC §7, G1, G3)', () => {
   const service = useService({ TXMSG_RECONCILE_INTERVAL_MS: '300' });
@@ -14,7 +22,18 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
     peers.push(started);
     return started;
   };
-  afterAll(() => Promise.all(peers.map((p) => p.close())));
+  const recorders: RecordingPushConsumer[] = [];
+  /** A consumer that records what it sees into `history`, for the history checker. */
+  const recorder = async (
+    history: Seen[],
+    reply: (request: PushRequest) => PushReply = () => ({ status: 200 }),
+    options: { broadcasting?: boolean } = {},
+  ) => {
+    const started = await startRecordingPushConsumer(history, reply, options);
+    recorders.push(started);
+    return started;
+  };
+  afterAll(() => Promise.all([...peers, ...recorders].map((p) => p.close())));
 
   const deliveriesOf = async (messageId: string) =>
     (
@@ -33,9 +52,10 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
     ).rows;
 
   it('delivers a transaction message only after commit, and never a rolled-back one', async () => {
-    const consumer = await peer();
+    const history: Seen[] = [];
+    const consumer = await recorder(history);
     const topic = await createTopic(service.http);
-    await createGroup(service.http, topic, { delivery: { type: 'push', url: consumer.url } });
+    const group = await createGroup(service.http, topic, { delivery: { type: 'push', url: consumer.url } });
     const producer = await producerGroup(service.http);
     const prepare = async () =>
       (
@@ -52,11 +72,15 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
     expect((await service.http.post(`/v1/transactions/${rolledBack.id}/rollback`)).status).toBe(200);
     expect((await service.http.post(`/v1/transactions/${committed.id}/commit`)).status).toBe(200);
 
-    await expectEventually(async () =>
-      expect(consumer.received.map((r) => r.body.id)).toContain(committed.messageIds[0]),
-    );
+    await expectEventually(async () => expect(history).toHaveLength(1));
     await afterReconcilerRounds(service.env.db); // nothing is sent again on its own
-    expect(consumer.received.map((r) => r.body.id)).toEqual([committed.messageIds[0]]);
+    // G1: the rolled-back message never arrives; G2, G3: the committed one arrives, once.
+    await expectSettledHistoryHolds(
+      service.env.db,
+      history,
+      [{ name: group.name, ordered: false }],
+      committed.messageIds,
+    );
     expect(await deliveriesOf(rolledBack.messageIds[0])).toEqual([]);
   });
 
@@ -102,28 +126,19 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
   });
 
   it('delivers an acknowledged message to its group exactly once, even across reconciler rounds', async () => {
-    const consumer = await peer();
+    const history: Seen[] = [];
+    const consumer = await recorder(history);
     const topic = await createTopic(service.http);
-    const first = await createGroup(service.http, topic, {
-      delivery: { type: 'push', url: `${consumer.url}/a` },
-    });
-    const second = await createGroup(service.http, topic, {
-      delivery: { type: 'push', url: `${consumer.url}/b` },
-    });
+    const first = await createGroup(service.http, topic, { delivery: { type: 'push', url: consumer.url } });
+    const second = await createGroup(service.http, topic, { delivery: { type: 'push', url: consumer.url } });
     const ids = [];
     for (let i = 0; i < 20; i++) ids.push(await send(service.http, topic, { body: i }));
 
-    await expectEventually(async () => expect(consumer.received).toHaveLength(40));
+    await expectEventually(async () => expect(history).toHaveLength(40));
     await afterReconcilerRounds(service.env.db, 3);
-    expect(consumer.received).toHaveLength(40);
-    for (const path of ['/a', '/b']) {
-      expect(
-        consumer.received
-          .filter((r) => r.url === path)
-          .map((r) => r.body.id)
-          .sort(),
-      ).toEqual([...ids].sort());
-    }
+    const groups = [first, second].map((g) => ({ name: g.name, ordered: false }));
+    await expectSettledHistoryHolds(service.env.db, history, groups, ids);
+    expect(history).toHaveLength(40);
     const group = await service.http.get(`/v1/consumer-groups/${first.name}`);
     expect(group.body.stats).toMatchObject({
       ready: 0,
@@ -188,7 +203,10 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
 
   it('counts a time-out as a failure and dead-letters after maxRetries; redrive starts over', async () => {
     let healthy = false;
-    const consumer = await peer(() => (healthy ? {} : { delayMs: 1500 }));
+    const history: Seen[] = [];
+    const consumer = await recorder(history, () =>
+      healthy ? { status: 200 } : { status: 200, delayMs: 1500 },
+    );
     const topic = await createTopic(service.http);
     const group = await createGroup(service.http, topic, {
       delivery: { type: 'push', url: consumer.url, timeoutMs: 300 },
@@ -212,16 +230,23 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
       ],
       nextCursor: null,
     });
-    expect(consumer.received).toHaveLength(2);
+    // Both attempts were given up at the time-out: the service hung up on the consumer.
+    await expectEventually(async () =>
+      expect(history.map((s) => s.kind === 'push' && [s.attempt, s.status])).toEqual([
+        [1, null],
+        [2, null],
+      ]),
+    );
     expect((await service.http.get(`/v1/consumer-groups/${group.name}`)).body.stats.deadLetters).toBe(1);
 
     healthy = true;
+    const start = Date.now();
     const redriven = await service.http.post(`/v1/consumer-groups/${group.name}/dead-letters/redrive`, {});
     expect(redriven.body).toEqual({ redriven: 1 });
-    await expectEventually(async () =>
-      expect(await deliveriesOf(id)).toEqual([expect.objectContaining({ state: 'acked', attempts: 1 })]),
-    );
-    expect(consumer.received.at(-1)?.headers['txmsg-attempt']).toBe('1');
+    history.push({ kind: 'redrive', group: group.name, reopened: [id], start, end: Date.now() });
+    await expectSettledHistoryHolds(service.env.db, history, [{ name: group.name, ordered: false }], [id]);
+    expect(await deliveriesOf(id)).toEqual([expect.objectContaining({ state: 'acked', attempts: 1 })]);
+    expect(history.at(-1)).toMatchObject({ kind: 'push', attempt: 1, status: 200 });
     expect((await deadLetters()).body.items).toEqual([]);
   });
 
@@ -258,36 +283,47 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
   });
 
   it('filters by tag', async () => {
-    const consumer = await peer();
+    const history: Seen[] = [];
+    const consumer = await recorder(history);
     const topic = await createTopic(service.http);
-    await createGroup(service.http, topic, {
+    const group = await createGroup(service.http, topic, {
       delivery: { type: 'push', url: consumer.url },
       filter: { tags: ['A', 'B'] },
     });
-    const a = await send(service.http, topic, { body: 1, tag: 'A' });
-    await send(service.http, topic, { body: 2, tag: 'C' });
-    await send(service.http, topic, { body: 3 });
-    const b = await send(service.http, topic, { body: 4, tag: 'B' });
+    const ids = [
+      await send(service.http, topic, { body: 1, tag: 'A' }),
+      await send(service.http, topic, { body: 2, tag: 'C' }),
+      await send(service.http, topic, { body: 3 }),
+      await send(service.http, topic, { body: 4, tag: 'B' }),
+    ];
 
-    await expectEventually(async () => expect(consumer.received).toHaveLength(2));
+    await expectEventually(async () => expect(history).toHaveLength(2));
     await afterReconcilerRounds(service.env.db);
-    expect(consumer.received.map((r) => r.body.id).sort()).toEqual([a, b].sort());
+    // G1 against the group's filter: only A and B are expected, C and the untagged one never arrive.
+    await expectSettledHistoryHolds(service.env.db, history, [{ name: group.name, ordered: false }], ids);
+    expect(history.map((s) => s.kind === 'push' && s.messageId).sort()).toEqual([ids[0], ids[3]].sort());
   });
 
   it('broadcasts to every url of a broadcasting push group', async () => {
-    const consumers = [await peer(), await peer(), await peer()];
+    const history: Seen[] = [];
+    const consumers = [];
+    for (let i = 0; i < 3; i++) consumers.push(await recorder(history, undefined, { broadcasting: true }));
+    const urls = consumers.map((c) => c.url);
     const topic = await createTopic(service.http);
-    await createGroup(service.http, topic, {
+    const group = await createGroup(service.http, topic, {
       mode: 'broadcasting',
-      delivery: { type: 'push', urls: consumers.map((c) => c.url) },
+      delivery: { type: 'push', urls },
     });
     const ids = [await send(service.http, topic, { body: 1 }), await send(service.http, topic, { body: 2 })];
 
-    for (const consumer of consumers) {
-      await expectEventually(async () =>
-        expect(consumer.received.map((r) => r.body.id).sort()).toEqual([...ids].sort()),
-      );
-    }
+    // G2 per member: each url gets both messages, once.
+    await expectSettledHistoryHolds(
+      service.env.db,
+      history,
+      [{ name: group.name, ordered: false, members: urls }],
+      ids,
+    );
+    expect(history).toHaveLength(6);
   });
 
   it('holds a delayed message until delayMs has passed', async () => {
@@ -319,15 +355,17 @@ describe('push delivery (SPEC §7, G1, G3)', () => {
   });
 
   it('does not deliver messages committed before the group was created', async () => {
-    const consumer = await peer();
+    const history: Seen[] = [];
+    const consumer = await recorder(history);
     const topic = await createTopic(service.http);
     const before = await send(service.http, topic, { body: 'before' });
-    await createGroup(service.http, topic, { delivery: { type: 'push', url: consumer.url } });
+    const group = await createGroup(service.http, topic, { delivery: { type: 'push', url: consumer.url } });
     const after = await send(service.http, topic, { body: 'after' });
 
-    await expectEventually(async () => expect(consumer.received).toHaveLength(1));
+    await expectEventually(async () => expect(history).toHaveLength(1));
     await afterReconcilerRounds(service.env.db);
-    expect(consumer.received.map((r) => r.body.id)).toEqual([after]);
+    // G1 against the group's start: 'before' is not expected, so its arrival would be flagged.
+    await expectSettledHistoryHolds(service.env.db, history, [{ name: group.name, ordered: false }], [after]);
     expect(await deliveriesOf(before)).toEqual([]);
   });
 });

@@ -103,3 +103,20 @@ export function expectHistoryHolds(history: readonly Seen[], facts: HistoryFacts
     ].join('\n'),
   );
 }
+
+/**
+ * The usual ending of a delivery spec: waits until `groups` have nothing left to deliver, then
+ * judges the whole history against what Postgres holds.
+ */
+export async function expectSettledHistoryHolds(
+  db: Pool,
+  history: readonly Seen[],
+  groups: GroupConfigSeen[],
+  published: Iterable<string>,
+): Promise<void> {
+  await waitUntilSettled(
+    db,
+    groups.map((g) => g.name),
+  );
+  expectHistoryHolds(history, await historyFacts(db, groups, published));
+}

@@ -134,28 +134,27 @@ export class RecordingPullClient {
     return messages;
   }
 
-  /** Acks; returns the receipts the answer counted as acked (null when no answer came). */
-  async ack(http: HttpClient, receipts: string[]): Promise<string[] | null> {
+  /** Acks; returns the answer (null when none came), as the history records it. */
+  async ack(http: HttpClient, receipts: string[]): Promise<HttpResult | null> {
     const start = Date.now();
     const answer = await settle(
       http.post(`/v1/consumer-groups/${this.group}/ack`, { receiptHandles: receipts }),
     );
-    const acked =
-      answer?.status === 200 ? receipts.filter((r) => !(answer.body.expired as string[]).includes(r)) : null;
-    // A 4xx/5xx answer acked nothing; only a lost answer leaves the outcome unknown.
-    const known = answer === null ? null : (acked ?? []);
+    const expired = answer?.status === 200 ? (answer.body.expired as string[]) : receipts;
     this.history.push({
       kind: 'ack',
       group: this.group,
       receipts,
       start,
       end: Date.now(),
-      acked: known,
+      // A 4xx/5xx answer acked nothing; only a lost answer leaves the outcome unknown.
+      acked: answer === null ? null : receipts.filter((r) => !expired.includes(r)),
     } satisfies AckSeen);
-    return acked;
+    return answer;
   }
 
-  async nack(http: HttpClient, receipt: string, retryAfterSeconds?: number): Promise<boolean> {
+  /** Nacks; returns the answer (null when none came). */
+  async nack(http: HttpClient, receipt: string, retryAfterSeconds?: number): Promise<HttpResult | null> {
     const start = Date.now();
     const answer = await settle(
       http.post(`/v1/consumer-groups/${this.group}/nack`, { receiptHandle: receipt, retryAfterSeconds }),
@@ -167,7 +166,7 @@ export class RecordingPullClient {
       start,
       end: Date.now(),
     } satisfies NackSeen);
-    return answer?.status === 200;
+    return answer;
   }
 }
 
