@@ -1,7 +1,7 @@
-// Commits of one sharding key become visible in the order of their commit sequence numbers (the
-// order ordered groups deliver in, G4): a commit of a key waits for an earlier commit of that key
-// that is still open, so no later message can be claimed while an earlier one is yet to appear.
-// Run on the statements the writers run (`SEND_SQL`), with two real connections.
+// One message of a sharding key at a time, in commit order (G4), on the statements the writers and
+// the push worker run, with two real connections: commits of one key become visible in the order
+// of their commit sequence numbers (a commit of a key waits for an earlier open commit of that
+// key), and a message that comes back behind a later one in flight waits for it.
 import { Client } from 'pg';
 import { insertMessagesParams, SEND_SQL } from '../../src/messages/messages.sql';
 import { PUSH_CLAIM_SQL, pushClaimParams } from '../../src/delivery/push/push.sql';
@@ -11,7 +11,7 @@ import { expectEventually } from '../support/eventually';
 import { useTestDatabase } from '../support/test-database';
 import { uuidV7 } from '../support/uuid-v7';
 
-describe('commit order per sharding key (medium: real Postgres, two connections)', () => {
+describe('ordered keys (medium: real Postgres, two connections)', () => {
   const db = useTestDatabase();
   const clients: Client[] = [];
 
@@ -93,6 +93,22 @@ describe('commit order per sharding key (medium: real Postgres, two connections)
     await first.query('COMMIT');
     await committed;
     expect((await delivery(earlier)).seq).toBeLessThan((await delivery(prepared)).seq);
+  });
+
+  it('does not start a redriven earlier message while a later one of its key is in flight', async () => {
+    const earlier = await delivery(await send(clients[0], 'k5'));
+    const later = await delivery(await send(clients[0], 'k5'));
+    await db.sql(`UPDATE deliveries SET state = 'dead', attempts = 2, dead_at = now() WHERE id = $1`, [
+      earlier.id,
+    ]);
+    expect(await claim(later.id)).toEqual([later.id]); // the key went on past its dead letter
+    // The dead letter is redriven (as the redrive statement does) while the later one runs.
+    await db.sql(`UPDATE deliveries SET state = 'pending', attempts = 0, dead_at = NULL WHERE id = $1`, [
+      earlier.id,
+    ]);
+    expect(await claim(earlier.id)).toEqual([]);
+    await db.sql(`UPDATE deliveries SET state = 'acked', lease_until = NULL WHERE id = $1`, [later.id]);
+    expect(await claim(earlier.id)).toEqual([earlier.id]);
   });
 
   it('lets commits of other keys through while one is open', async () => {
