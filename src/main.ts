@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const log = createRootLogger(config.logLevel);
   const services = await startLocalServices(config, (line, service) => log.debug({ service }, line));
   config = services.config;
-  announceLocalServices(log, config.databaseUrl as string, config.redisUrl as string, services);
+  announceLocalServices(log, config.databaseUrl as string, config.redisUrl, services);
 
   let app;
   try {
@@ -59,12 +59,13 @@ async function main(): Promise<void> {
 function announceLocalServices(
   log: Pino,
   databaseUrl: string,
-  redisUrl: string,
+  redisUrl: string | undefined,
   services: Awaited<ReturnType<typeof startLocalServices>>,
 ) {
   const embedded = !process.env.DATABASE_URL;
   if (embedded) log.info({ databaseUrl }, 'embedded Postgres running');
-  if (!process.env.REDIS_URL) log.info({ redisUrl }, 'local redis-server running');
+  if (!process.env.REDIS_URL && !services.config.redisSentinel)
+    log.info({ redisUrl }, 'local redis-server running');
   if (embedded && !process.env.TXMSG_ADMIN_TOKEN) {
     log.info(
       { adminToken: services.config.adminToken, generated: services.generatedAdminToken },

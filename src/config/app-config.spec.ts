@@ -62,6 +62,47 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 
+  it.each([
+    ['DATABASE_URL', 'postgres://u@h1:5432,h2:5432/db?target_session_attrs=sometimes'],
+    ['DATABASE_URL', 'postgres://u@h1:5432,:5433/db'],
+    ['REDIS_URL', 'redis//cache:6379'],
+    ['REDIS_SENTINELS', 's1:26379,s2'],
+    ['REDIS_SENTINEL_NAME', undefined],
+  ])('refuses a malformed %s in one line naming it', (name, value) => {
+    const env = { REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'txmsg', [name]: value };
+    if (name !== 'REDIS_SENTINELS' && name !== 'REDIS_SENTINEL_NAME') {
+      delete (env as Record<string, unknown>).REDIS_SENTINELS;
+    }
+    let message = '';
+    try {
+      loadConfig(env as Record<string, string>);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`${name}`));
+    expect(message).not.toContain('\n');
+  });
+
+  it('reads a multi-host DATABASE_URL and a Sentinel address', () => {
+    const sut = loadConfig({
+      DATABASE_URL: 'postgres://u@h1:5432,h2:5432/db?target_session_attrs=read-write',
+      REDIS_SENTINELS: 's1:26379,s2:26379',
+      REDIS_SENTINEL_NAME: 'txmsg',
+      REDIS_SENTINEL_PASSWORD: 'sp',
+      REDIS_PASSWORD: 'rp',
+    });
+    expect(sut.redisSentinel).toEqual({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
+      name: 'txmsg',
+      sentinelPassword: 'sp',
+      password: 'rp',
+    });
+    expect(sut.redisUrl).toBeUndefined();
+  });
+
   it('reports every invalid variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(
       /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,

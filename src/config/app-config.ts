@@ -12,9 +12,12 @@ import {
   validateSync,
   ArrayNotEmpty,
   ValidateBy,
+  type ValidateByOptions,
 } from 'class-validator';
 import { resolve } from 'node:path';
 import { DEFAULT_OUTBOUND_DENY, isIpRange } from '../common/http/outbound-policy';
+import { parsePostgresUrl } from '../infra/database/postgres-url';
+import { parseRedisUrl, parseSentinels, type RedisSentinelConfig } from '../infra/redis/redis-address';
 
 export const SERVICE_ROLES = ['api', 'checkback', 'dispatch', 'push', 'maintenance'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
@@ -30,16 +33,44 @@ const toList = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 
+/** A validator that runs `parse` and reports its error as `<name> is not valid: <reason>`. */
+const validUrl = (name: string, parse: (value: string) => unknown): ValidateByOptions => ({
+  name: 'validUrl',
+  validator: {
+    validate: (value: unknown) => {
+      try {
+        parse(String(value));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    defaultMessage: (args?: { value: unknown }) => {
+      try {
+        parse(String(args?.value));
+        return `${name} is not valid`;
+      } catch (error) {
+        return `${name} is not valid: ${(error as Error).message}`;
+      }
+    },
+  },
+});
+
 /** Raw environment shape; field names are the env var names. */
 class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
   @IsOptional() @IsString() HOST = '0.0.0.0';
+  /** libpq's form, one host or several (`h1:5432,h2:5432`), with `target_session_attrs`. */
+  @IsOptional() @ValidateBy(validUrl('DATABASE_URL', parsePostgresUrl)) DATABASE_URL?: string;
+  @IsOptional() @ValidateBy(validUrl('REDIS_URL', parseRedisUrl)) REDIS_URL?: string;
+  /** Sentinels (`host:port,…`) that name the Redis master, instead of REDIS_URL. */
+  @IsOptional() @ValidateBy(validUrl('REDIS_SENTINELS', parseSentinels)) REDIS_SENTINELS?: string;
   @IsOptional()
-  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL?: string;
-  @IsOptional()
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
-  REDIS_URL?: string;
+  @Matches(/^[A-Za-z0-9_.-]{1,128}$/, { message: 'REDIS_SENTINEL_NAME must name the master set' })
+  REDIS_SENTINEL_NAME?: string;
+  @IsOptional() @IsString() REDIS_SENTINEL_PASSWORD?: string;
+  /** The password of the master and replicas behind Sentinel (with REDIS_URL it is in the URL). */
+  @IsOptional() @IsString() REDIS_PASSWORD?: string;
   @IsOptional() @IsString() TXMSG_DATA_DIR = '.txmsg';
   @IsOptional()
   @IsString()
@@ -71,7 +102,8 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) TXMSG_CHECKBACK_GROUP_CONCURRENCY = 8;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) TXMSG_PUSH_CONCURRENCY = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) TXMSG_RECONCILE_INTERVAL_MS = 5000;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) TXMSG_PUSH_LEASE_MARGIN_SECONDS = 30;
+  /** At least 10 s: an answer is kept and its record retried until 5 s before the lease ends. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(3600) TXMSG_PUSH_LEASE_MARGIN_SECONDS = 30;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(86_400_000) TXMSG_RETENTION_INTERVAL_MS = 60_000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000) TXMSG_CONFIG_CACHE_TTL_MS = 5000;
   /** Comma list of addresses or CIDR ranges outbound requests may not reach; `none` for none. */
@@ -96,6 +128,10 @@ const ENV_NAMES = [
   'HOST',
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_SENTINEL_PASSWORD',
+  'REDIS_PASSWORD',
   'TXMSG_DATA_DIR',
   'TXMSG_ADMIN_TOKEN',
   'TXMSG_ROLES',
@@ -133,8 +169,10 @@ export class AppConfig {
   readonly host: string;
   /** Set when Postgres is external; undefined means "start the embedded one". */
   readonly databaseUrl?: string;
-  /** Set when Redis is external; undefined means "start a local redis-server". */
+  /** Set when Redis is external; undefined (and no sentinels) means "start a local redis-server". */
   readonly redisUrl?: string;
+  /** Set when Redis is found through Sentinel (REDIS_SENTINELS and REDIS_SENTINEL_NAME). */
+  readonly redisSentinel?: RedisSentinelConfig;
   readonly dataDir: string;
   readonly adminToken?: string;
   readonly roles: ReadonlySet<ServiceRole>;
@@ -172,6 +210,14 @@ export class AppConfig {
     this.host = env.HOST;
     this.databaseUrl = env.DATABASE_URL || undefined;
     this.redisUrl = env.REDIS_URL || undefined;
+    if (env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME) {
+      this.redisSentinel = {
+        sentinels: parseSentinels(env.REDIS_SENTINELS),
+        name: env.REDIS_SENTINEL_NAME,
+        sentinelPassword: env.REDIS_SENTINEL_PASSWORD || undefined,
+        password: env.REDIS_PASSWORD || undefined,
+      };
+    }
     this.dataDir = resolve(env.TXMSG_DATA_DIR);
     this.adminToken = env.TXMSG_ADMIN_TOKEN || undefined;
     this.roles = new Set(env.TXMSG_ROLES);
@@ -216,12 +262,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     ]),
   );
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  const errors = validateSync(env, { whitelist: true });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((error) =>
-      Object.values(error.constraints ?? {}).map((text) => `  - ${error.property}: ${text}`),
-    );
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const problems = validateSync(env, { whitelist: true }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text}`),
+  );
+  if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) {
+    problems.push('REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS (the name of the master set)');
+  }
+  if (env.REDIS_SENTINELS && env.REDIS_URL) {
+    problems.push('REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both');
+  }
+  if (problems.length > 0) {
+    // One line, so a supervisor's log shows the whole reason.
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   return new AppConfig(env);
 }

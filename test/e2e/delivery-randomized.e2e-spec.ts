@@ -24,8 +24,8 @@ const PUSH_TIMEOUT_MS = 1000;
 const INVISIBLE_SECONDS = 2;
 const INSTANCE_ENV = {
   TXMSG_RECONCILE_INTERVAL_MS: '300',
-  // A killed instance's pushes go out again 3 s past their time-out, not 30.
-  TXMSG_PUSH_LEASE_MARGIN_SECONDS: '3',
+  // A killed instance's pushes go out again 10 s past their time-out, not 30.
+  TXMSG_PUSH_LEASE_MARGIN_SECONDS: '10',
 };
 
 /** What a consumer does with a message's first attempt (later attempts succeed, but poison's). */

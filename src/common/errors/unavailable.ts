@@ -8,6 +8,7 @@ const PG_UNAVAILABLE = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (the database system is starting up)
   '57014', // query_canceled (our statement_timeout)
+  '25006', // read_only_sql_transaction: the server became a standby (a failover)
   '53300', // too_many_connections
   '08000',
   '08001',

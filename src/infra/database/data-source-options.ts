@@ -3,6 +3,26 @@ import type { DatabaseTimeouts } from '../../config/app-config';
 import { MIGRATIONS } from '../../../migrations';
 import { AfterCommitSubscriber } from './after-commit';
 import { sessionOptions } from './session-settings';
+import { parsePostgresUrl } from './postgres-url';
+import { MultiHostClient, PrimaryLocator } from './primary-locator';
+
+/** One locator per DATABASE_URL, shared by the pools of a process: one search after a failover. */
+const locators = new Map<string, PrimaryLocator>();
+
+/**
+ * How pg reaches the database: the URL as it is for one host (libpq's default, `any`); for
+ * several hosts or a `target_session_attrs`, a client that follows the suitable host.
+ */
+function connectionOptions(url: string, connectMs: number) {
+  const parsed = parsePostgresUrl(url);
+  if (parsed.hosts.length === 1 && parsed.targetSessionAttrs === 'any') return { url };
+  let locator = locators.get(url);
+  if (!locator) {
+    locator = new PrimaryLocator(parsed, parsed.connectTimeoutMs ?? connectMs);
+    locators.set(url, locator);
+  }
+  return { url: parsed.urlFor(parsed.hosts[0]), extra: { Client: MultiHostClient, primaryLocator: locator } };
+}
 
 /** Migrations and the CLI may run long statements (index builds); the service never should. */
 const CLI_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, queryMs: 0 };
@@ -18,9 +38,10 @@ export function dataSourceOptions(
   /** The hot path's pool (see `HotPath`): named statements are planned once per connection. */
   { planOnce = false }: { planOnce?: boolean } = {},
 ): DataSourceOptions {
+  const connection = connectionOptions(url, timeouts.connectMs);
   return {
     type: 'postgres',
-    url,
+    url: connection.url,
     subscribers: [AfterCommitSubscriber],
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
@@ -28,6 +49,7 @@ export function dataSourceOptions(
     migrationsRun: false,
     logging: ['error'],
     extra: {
+      ...connection.extra,
       max: poolSize,
       application_name: 'txmsg',
       ...(planOnce && { options: sessionOptions() }),

@@ -36,12 +36,16 @@ export async function startLocalServices(
         ({ token: adminToken, generated: generatedAdminToken } = await localAdminToken(config.dataDir));
       }
     }
-    if (!redisUrl) {
+    if (!redisUrl && !config.redisSentinel) {
       const redis = await startLocalRedis(join(config.dataDir, 'redis'), (line) => log(line, 'redis'));
       stops.push(redis.stop);
       redisUrl = redis.url;
     }
-    return { config: config.withServices({ databaseUrl, redisUrl, adminToken }), generatedAdminToken, stop };
+    return {
+      config: config.withServices({ databaseUrl, redisUrl: redisUrl as string, adminToken }),
+      generatedAdminToken,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

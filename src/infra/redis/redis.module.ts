@@ -1,4 +1,6 @@
-// Redis connections: one shared client for commands; BullMQ workers open their own from `redisOptions`.
+// Redis connections: one shared client for commands, and every other client (BullMQ queues and
+// workers, subscribers) from the same factory, so all of them reach Redis the same way: at
+// REDIS_URL, or at the master Sentinel names (followed through failovers without a restart).
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
@@ -6,13 +8,20 @@ import { AppConfig } from '../../config/app-config';
 export const REDIS = Symbol('REDIS');
 const logger = new Logger('redis');
 
-/** Connection options from REDIS_URL; BullMQ needs maxRetriesPerRequest null on blocking clients. */
-export function redisOptions(config: AppConfig): RedisOptions & { url: string } {
+/** Connection options; BullMQ needs maxRetriesPerRequest null on blocking clients. */
+export function redisOptions(config: AppConfig): RedisOptions & { url?: string } {
+  const common = { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false };
+  const sentinel = config.redisSentinel;
+  if (!sentinel) return { ...common, url: config.redisUrl as string };
   return {
-    url: config.redisUrl as string,
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    lazyConnect: false,
+    ...common,
+    sentinels: sentinel.sentinels,
+    name: sentinel.name,
+    sentinelPassword: sentinel.sentinelPassword,
+    password: sentinel.password,
+    // Asked again after a failover: a client that finds its server turned replica reconnects.
+    reconnectOnError: (error) => /READONLY/.test(error.message),
+    sentinelRetryStrategy: (attempts) => Math.min(attempts * 200, 2000),
   };
 }
 
@@ -24,7 +33,7 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  */
 export function createRedis(config: AppConfig, overrides: RedisOptions = {}): Redis {
   const { url, ...options } = redisOptions(config);
-  const client = new Redis(url, { ...options, ...overrides });
+  const client = url ? new Redis(url, { ...options, ...overrides }) : new Redis({ ...options, ...overrides });
   let lastLogged = 0;
   client.on('error', (error: Error) => {
     if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return;
