@@ -109,6 +109,29 @@ describe('operations: health, metrics, docs, config, shutdown', () => {
     expect(result.output).toMatch(/LOG_LEVEL/);
   });
 
+  it.each([
+    ['DATABASE_URL', 'postgres://u@h1:5432,h2:5432/db?target_session_attrs=sometimes'],
+    ['DATABASE_URL', 'postgres://u@h1:5432,h2:port/db'],
+    ['REDIS_URL', 'redis//127.0.0.1:6379'],
+    ['REDIS_URL', 'redis://127.0.0.1:6379/cache'],
+    ['REDIS_SENTINELS', '127.0.0.1:26379,127.0.0.1'],
+  ])(
+    'stops at start on a malformed %s (%s): exit 78, one line naming it, no stack trace',
+    async (name, value) => {
+      const vars: Record<string, string> = { ...appEnv(env), [name]: value };
+      if (name === 'REDIS_SENTINELS') {
+        delete vars.REDIS_URL;
+        vars.REDIS_SENTINEL_NAME = 'txmsg';
+      }
+      const result = await runToExit(vars);
+      expect(result.code).toBe(78);
+      const lines = result.output.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^txmsg: Invalid configuration: ${name}: ${name} is not valid: `));
+      expect(result.output).not.toMatch(/\n\s+at /);
+    },
+  );
+
   it('does not serve /v1 on an instance whose TXMSG_ROLES exclude api, but still reports health', async () => {
     const worker = await startApp(env, { TXMSG_ROLES: 'checkback,dispatch' });
     try {

@@ -83,9 +83,13 @@ describe('checkHistory', () => {
     expect(rules([...clean, push('a2', 2, 1500, 1501, 200)])).toEqual(['G3 a2']);
   });
 
-  it('G3: allows a push after a 2xx that a killed instance may never have recorded', () => {
-    const crash: Seen = { kind: 'crash', at: 1013 };
-    expect(rules([...clean, crash, push('a2', 2, 1500, 1501, 200)])).toEqual([]);
+  it('G3: allows a push after a 2xx that a killed instance may never have read or recorded', () => {
+    const after: Seen = { kind: 'crash', at: 1013 };
+    expect(rules([...clean, after, push('a2', 2, 1500, 1501, 200)])).toEqual([]);
+    const during: Seen = { kind: 'crash', at: 1011 }; // a2's push ran 1010..1012
+    expect(rules([...clean, during, push('a2', 2, 1500, 1501, 200)])).toEqual([]);
+    const before: Seen = { kind: 'crash', at: 1009 };
+    expect(rules([...clean, before, push('a2', 2, 1500, 1501, 200)])).toEqual(['G3 a2']);
   });
 
   it('G3: allows redelivery after a replay reopened the message', () => {

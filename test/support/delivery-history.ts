@@ -69,7 +69,7 @@ export interface ReopenSeen {
   end: number;
 }
 
-/** An instance killed at `at`: a 2xx it had just been given may never have been recorded. */
+/** An instance killed at `at`: a 2xx it was being given, or had just been given, may never have been recorded. */
 export interface CrashSeen {
   kind: 'crash';
   at: number;
@@ -264,9 +264,12 @@ function checkAfterAck(
       const reopened = reopens.some(
         (r) => r.reopened.includes(acked.messageId) && r.end > okAt && r.start < later.begunBy,
       );
-      // A push's 2xx is recorded after it is given: an instance killed in between never recorded it.
+      // A push's 2xx is recorded after it is given: an instance killed in between never recorded
+      // it, and one killed while the push was out never read it (the consumer's answer still
+      // leaves its socket before the reset arrives).
       const lostToCrash =
-        acked.seen.kind === 'push' && crashes.some((at) => at >= okAt && at <= okAt + CRASH_RECORD_WINDOW_MS);
+        acked.seen.kind === 'push' &&
+        crashes.some((at) => at >= acked.seen.start && at <= okAt + CRASH_RECORD_WINDOW_MS);
       if (!reopened && !lostToCrash) flag(`${describe(later)} after ${describe(acked)} was acknowledged`);
     }
   }
