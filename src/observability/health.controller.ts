@@ -10,6 +10,23 @@ import { registry } from './metrics';
 
 const PROBE_TIMEOUT_MS = 2000;
 
+/** What works and what waits while Redis is down and Postgres is up. */
+const REDIS_DOWN = {
+  working: [
+    'transactions (prepare, commit, rollback, check-back)',
+    'sends',
+    'pull receive and ack',
+    'queries',
+    'admin',
+  ],
+  waiting: ['push deliveries (kept in Postgres; sent within seconds of Redis returning)'],
+  failing: [
+    'dedupe claims (503)',
+    'dedupe by key (messages are delivered rather than skipped)',
+    'pull wake-ups across instances (receivers wake on their timers)',
+  ],
+};
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
@@ -33,7 +50,11 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 200 when Postgres and Redis both answer, 503 naming the one that does not. */
+  /**
+   * 200 when Postgres and Redis both answer, 503 naming the one that does not (SPEC §10). With
+   * only Redis down the service is degraded, not down, and says what still works: Postgres is
+   * the truth, so transactions, sends and pull go on; pushes wait in Postgres and claims fail.
+   */
   @Get('health/ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([
@@ -42,6 +63,9 @@ export class HealthController {
     ]);
     const ok = postgres.status === 'up' && redis.status === 'up';
     reply.status(ok ? 200 : 503);
+    if (postgres.status === 'up' && redis.status === 'down') {
+      return { status: 'degraded', checks: { postgres, redis }, degraded: REDIS_DOWN };
+    }
     return { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } };
   }
 

@@ -90,6 +90,10 @@ describe('operations: health, metrics, docs, config, shutdown', () => {
       expect(down.status).toBe(503);
       expect(down.body.checks.redis.status).toBe('down');
       expect(down.body.checks.postgres.status).toBe('up');
+      // Degraded, not down: it says what still works and what waits for Redis.
+      expect(down.body.status).toBe('degraded');
+      expect(down.body.degraded.working).toEqual(expect.arrayContaining(['sends']));
+      expect(down.body.degraded.waiting.join()).toMatch(/push/);
       redisProxy.restore();
       await expectEventually(async () => expect((await client.get('/health/ready')).status).toBe(200));
     });

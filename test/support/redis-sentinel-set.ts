@@ -1,12 +1,13 @@
 // A real Redis Sentinel deployment on 127.0.0.1 for HA specs: one master, one replica and three
 // sentinels (quorum 2), each a `redis-server` process (`--sentinel` for the sentinels), with a
-// short down-after so a failover takes seconds. The configuration is the one docs/high-availability.md shows.
+// short down-after so a failover takes seconds: docs/ha/sentinel.conf, as the HA guide shows it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, waitUntil } from '../../src/infra/local-services/free-port';
+import { writeHaConfig } from './ha-config';
 
 export const SENTINEL_MASTER_NAME = 'txmsg';
 
@@ -69,19 +70,13 @@ export async function startRedisSentinelSet(): Promise<RedisSentinelSet> {
   const sentinelPorts = [await freePort(), await freePort(), await freePort()];
   for (const port of sentinelPorts) {
     const conf = join(dir, `sentinel-${port}.conf`);
-    await writeFile(
-      conf,
-      [
-        `port ${port}`,
-        'bind 127.0.0.1',
-        `dir ${dir}`,
-        `sentinel monitor ${SENTINEL_MASTER_NAME} 127.0.0.1 ${master} 2`,
-        `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 1000`,
-        `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 5000`,
-        `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
-        '',
-      ].join('\n'),
-    );
+    await writeHaConfig('sentinel.conf', conf, {
+      PORT: port,
+      HOST: '127.0.0.1',
+      DIR: dir,
+      MASTER_HOST: '127.0.0.1',
+      MASTER_PORT: master,
+    });
     start(port, [conf, '--sentinel']);
   }
   await Promise.all(sentinelPorts.map((port) => waitUntil(() => ping(port), 10_000, `sentinel ${port}`)));
