@@ -19,7 +19,9 @@ const REDIS_DOWN = {
     'queries',
     'admin',
   ],
-  waiting: ['push deliveries (kept in Postgres; sent within seconds of Redis returning)'],
+  waiting: [
+    'push deliveries the committing instance cannot run itself (kept in Postgres; queued within seconds of Redis returning)',
+  ],
   failing: [
     'dedupe claims (503)',
     'dedupe by key (messages are delivered rather than skipped)',
