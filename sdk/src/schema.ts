@@ -205,6 +205,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transactions/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Independent transactions, each answered as `POST /v1/transactions` would answer it. */
+        post: operations["TransactionsController_prepareBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transactions/verdicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verdicts on independent transactions, each answered as its commit or rollback call would be. */
+        post: operations["TransactionsController_decideBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transactions/{id}/commit": {
         parameters: {
             query?: never;
@@ -650,6 +684,25 @@ export interface components {
             /** @description Overrides the producer group's checkImmunitySeconds for this transaction. */
             checkImmunitySeconds?: number;
         };
+        PrepareBatchEntryDto: {
+            messages: components["schemas"]["TransactionMessageDto"][];
+            producerGroup: string;
+            /** @description Overrides the producer group's checkImmunitySeconds for this transaction. */
+            checkImmunitySeconds?: number;
+            /** @description The entry's Idempotency-Key (SPEC §3 rules, per entry). */
+            idempotencyKey?: string;
+        };
+        PrepareBatchDto: {
+            transactions: components["schemas"]["PrepareBatchEntryDto"][];
+        };
+        VerdictEntryDto: {
+            id: string;
+            /** @enum {string} */
+            verdict: "COMMIT" | "ROLLBACK";
+        };
+        VerdictBatchDto: {
+            verdicts: components["schemas"]["VerdictEntryDto"][];
+        };
         FilterDto: {
             tags: string[];
         };
@@ -1069,6 +1122,48 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TransactionsController_prepareBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrepareBatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TransactionsController_decideBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerdictBatchDto"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

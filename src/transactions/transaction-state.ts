@@ -1,7 +1,8 @@
 // The half-message state machine (SPEC §5): PREPARED → COMMITTED | ROLLED_BACK | STUCK; STUCK → COMMITTED | ROLLED_BACK.
 export const TRANSACTION_STATES = ['PREPARED', 'COMMITTED', 'ROLLED_BACK', 'STUCK'] as const;
 export type TransactionState = (typeof TRANSACTION_STATES)[number];
-export type Verdict = 'COMMIT' | 'ROLLBACK';
+export const VERDICTS = ['COMMIT', 'ROLLBACK'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export const STATE_AFTER: Record<Verdict, TransactionState> = {
   COMMIT: 'COMMITTED',

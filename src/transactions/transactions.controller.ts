@@ -6,13 +6,18 @@ import type { Principal } from '../auth/principal';
 import { ParseIdPipe } from '../common/validation/parse-uuid.pipe';
 import { PrepareTransactionDto } from './transaction.dto';
 import { TransactionsService } from './transactions.service';
+import { TransactionBatchesService } from './transaction-batches.service';
+import { PrepareBatchDto, VerdictBatchDto } from './transaction-batch.dto';
 
 @ApiTags('transactions')
 @ApiBearerAuth()
 @AllowRoles('producer')
 @Controller('v1/transactions')
 export class TransactionsController {
-  constructor(private readonly transactions: TransactionsService) {}
+  constructor(
+    private readonly transactions: TransactionsService,
+    private readonly batches: TransactionBatchesService,
+  ) {}
 
   /** Prepares a half transaction (201); a repeated Idempotency-Key returns the original (200). */
   @Post()
@@ -25,6 +30,20 @@ export class TransactionsController {
     const { status, body } = await this.transactions.prepare(principal, dto, idempotencyKey);
     reply.status(status);
     return body;
+  }
+
+  /** Independent transactions, each answered as `POST /v1/transactions` would answer it. */
+  @Post('batch')
+  @HttpCode(200)
+  prepareBatch(@CurrentPrincipal() principal: Principal, @Body() dto: PrepareBatchDto) {
+    return this.batches.prepare(principal, dto.transactions);
+  }
+
+  /** Verdicts on independent transactions, each answered as its commit or rollback call would be. */
+  @Post('verdicts')
+  @HttpCode(200)
+  decideBatch(@CurrentPrincipal() principal: Principal, @Body() dto: VerdictBatchDto) {
+    return this.batches.decide(principal, dto.verdicts);
   }
 
   @Post(':id/commit')

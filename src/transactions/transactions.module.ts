@@ -1,3 +1,4 @@
+import { TransactionBatchesService } from './transaction-batches.service';
 import { Module } from '@nestjs/common';
 import { DispatchModule } from '../delivery/dispatch/dispatch.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
@@ -13,7 +14,13 @@ import { VerdictWriter } from './verdict-writer';
 @Module({
   imports: [MessagesModule, DispatchModule, ProducerGroupsModule, TopicsModule, IdempotencyModule],
   controllers: [TransactionsController],
-  providers: [TransactionsRepository, TransactionsService, PrepareWriter, VerdictWriter],
+  providers: [
+    TransactionsRepository,
+    TransactionsService,
+    TransactionBatchesService,
+    PrepareWriter,
+    VerdictWriter,
+  ],
   exports: [TransactionsService, TransactionsRepository],
 })
 export class TransactionsModule {}
