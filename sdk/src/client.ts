@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import createClient, { type Client } from 'openapi-fetch';
 import { TxmsgError } from './errors';
 import { retryingFetch, type RetryOptions } from './retry';
+import { Coalescer, type CoalesceOptions, type Settled } from './coalescer';
 import type { operations, paths } from './schema';
 import type {
   Claim,
@@ -29,6 +30,12 @@ export interface TxmsgOptions {
   retry?: RetryOptions;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * Concurrent prepares, and concurrent commits and rollbacks, go out together as one batch
+   * request while one of their kind is in flight (default); a lone call goes at once. `false`
+   * sends every call on its own.
+   */
+  coalesce?: CoalesceOptions | false;
 }
 
 /** A call's own Idempotency-Key; one is generated per call when none is given. */
@@ -41,9 +48,20 @@ export type MessageListQuery = NonNullable<operations['MessageQueryController_li
 
 type Answer<T> = { data?: T; error?: unknown; response: Response };
 
+type VerdictName = 'COMMIT' | 'ROLLBACK';
+
+/** One entry of a batch answer (SPEC §5): the single call's status with its body or error. */
+type EntryResult<T> = {
+  status: number;
+  transaction?: T;
+  error?: { error?: string; message?: string; details?: unknown[] };
+};
+
 export class TxmsgClient {
   /** Every endpoint, typed from the service's OpenAPI document. */
   readonly api: Client<paths>;
+  private readonly prepares?: Coalescer<{ body: PrepareInput; key: string }, Transaction>;
+  private readonly verdicts?: Coalescer<{ id: string; verdict: VerdictName }, Transaction>;
 
   constructor(options: TxmsgOptions) {
     this.api = createClient<paths>({
@@ -51,6 +69,10 @@ export class TxmsgClient {
       headers: { authorization: `Bearer ${options.token}` },
       fetch: retryingFetch(options.retry, options.fetch),
     });
+    if (options.coalesce !== false) {
+      this.prepares = new Coalescer((items) => this.prepareMany(items), options.coalesce, options.retry);
+      this.verdicts = new Coalescer((items) => this.decideMany(items), options.coalesce, options.retry);
+    }
   }
 
   // ── topics and producer groups (§4) ──
@@ -73,18 +95,47 @@ export class TxmsgClient {
   }
 
   // ── transactions (§5) ──
-  prepare(body: PrepareInput, options: CreateOptions = {}) {
+  prepare(body: PrepareInput, options: CreateOptions = {}): Promise<Transaction> {
+    const key = options.idempotencyKey ?? randomUUID();
+    return this.prepares ? this.prepares.add({ body, key }) : this.prepareOne(body, key);
+  }
+
+  commit(id: string): Promise<Transaction> {
+    return this.verdicts ? this.verdicts.add({ id, verdict: 'COMMIT' }) : this.decideOne(id, 'COMMIT');
+  }
+
+  rollback(id: string): Promise<Transaction> {
+    return this.verdicts ? this.verdicts.add({ id, verdict: 'ROLLBACK' }) : this.decideOne(id, 'ROLLBACK');
+  }
+
+  private prepareOne(body: PrepareInput, key: string) {
     return unwrap<Transaction>(
-      this.api.POST('/v1/transactions', { body, headers: idempotencyHeader(options) }),
+      this.api.POST('/v1/transactions', { body, headers: { 'Idempotency-Key': key } }),
     );
   }
 
-  commit(id: string) {
-    return unwrap<Transaction>(this.api.POST('/v1/transactions/{id}/commit', { params: { path: { id } } }));
+  private decideOne(id: string, verdict: VerdictName) {
+    const path = verdict === 'COMMIT' ? '/v1/transactions/{id}/commit' : '/v1/transactions/{id}/rollback';
+    return unwrap<Transaction>(this.api.POST(path, { params: { path: { id } } }));
   }
 
-  rollback(id: string) {
-    return unwrap<Transaction>(this.api.POST('/v1/transactions/{id}/rollback', { params: { path: { id } } }));
+  /** Coalesced prepares: one alone as its own call, several as `POST /v1/transactions/batch`. */
+  private async prepareMany(items: { body: PrepareInput; key: string }[]): Promise<Settled<Transaction>[]> {
+    if (items.length === 1) return [await settle(this.prepareOne(items[0].body, items[0].key))];
+    const transactions = items.map(({ body, key }) => ({ ...body, idempotencyKey: key }));
+    const answer = await unwrap<{ results: EntryResult<Transaction>[] }>(
+      this.api.POST('/v1/transactions/batch', { body: { transactions } }),
+    );
+    return answer.results.map(entryOutcome);
+  }
+
+  /** Coalesced verdicts: one alone as its own call, several as `POST /v1/transactions/verdicts`. */
+  private async decideMany(items: { id: string; verdict: VerdictName }[]): Promise<Settled<Transaction>[]> {
+    if (items.length === 1) return [await settle(this.decideOne(items[0].id, items[0].verdict))];
+    const answer = await unwrap<{ results: EntryResult<Transaction>[] }>(
+      this.api.POST('/v1/transactions/verdicts', { body: { verdicts: items } }),
+    );
+    return answer.results.map(entryOutcome);
   }
 
   getTransaction(id: string) {
@@ -201,6 +252,27 @@ export class TxmsgClient {
       this.api.GET('/v1/messages', { params: { query } }),
     );
   }
+}
+
+async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await call };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** A batch entry as its single call would have ended: its value, its error, or a retry (503). */
+function entryOutcome<T>(entry: EntryResult<T>): Settled<T> {
+  if (entry.status < 300) return { ok: true, value: entry.transaction as T };
+  const body = entry.error ?? {};
+  const error = new TxmsgError(
+    entry.status,
+    body.error ?? `http_${entry.status}`,
+    body.message ?? `HTTP ${entry.status}`,
+    Array.isArray(body.details) ? body.details : [],
+  );
+  return { ok: false, error, retry: entry.status === 503 };
 }
 
 function idempotencyHeader(options: CreateOptions): Record<string, string> {

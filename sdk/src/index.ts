@@ -9,6 +9,7 @@ export {
 } from './txmsg';
 export { TxmsgError } from './errors';
 export { type RetryOptions, backoffMs } from './retry';
+export type { CoalesceOptions } from './coalescer';
 export {
   BARRIER_TABLE_SQL,
   BarrierClosedError,
