@@ -359,12 +359,47 @@ describe('group commit: nothing is answered 2xx before it is durable (Postgres k
         } else failures++;
       }
     };
+    // Batch producers (SPEC §5): each entry is acknowledged on its own, so each 201 and 200 entry counts.
+    let batchEntryFailures = 0;
+    const batchProducer = async () => {
+      while (Date.now() < until) {
+        const batch = await http.post('/v1/transactions/batch', {
+          transactions: Array.from({ length: 5 }, () => ({
+            producerGroup: group,
+            messages: [{ topic, body: 2 }],
+          })),
+        });
+        if (batch.status !== 200) {
+          failures++;
+          continue;
+        }
+        const ok = (batch.body.results as { status: number; transaction?: any }[]).filter(
+          (r) => r.status === 201,
+        );
+        batchEntryFailures += 5 - ok.length;
+        prepared.push(...ok.map((r) => r.transaction.id));
+        const verdicts = await http.post('/v1/transactions/verdicts', {
+          verdicts: ok.map((r) => ({ id: r.transaction.id, verdict: 'COMMIT' })),
+        });
+        if (ok.length === 0 || verdicts.status !== 200) continue;
+        (verdicts.body.results as { status: number }[]).forEach((result, i) => {
+          if (result.status !== 200) return;
+          committed.push(ok[i].transaction.id);
+          published.push(...ok[i].transaction.messageIds);
+        });
+      }
+    };
     const kill = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const urls = await services.killPostgres();
       proxy.retarget(Number(new URL(urls.postgres).port));
     })();
-    await Promise.all([...Array.from({ length: 16 }, producer), kill]);
+    await Promise.all([
+      ...Array.from({ length: 12 }, producer),
+      ...Array.from({ length: 4 }, batchProducer),
+      kill,
+    ]);
+    expect(batchEntryFailures + failures).toBeGreaterThan(0);
 
     expect(failures).toBeGreaterThan(0); // the kill did land among requests in flight
     expect(committed.length).toBeGreaterThan(0);
