@@ -16,8 +16,8 @@ import {
 } from 'class-validator';
 import { resolve } from 'node:path';
 import { DEFAULT_OUTBOUND_DENY, isIpRange } from '../common/http/outbound-policy';
-import { parsePostgresUrl } from '../infra/database/postgres-url';
-import { parseRedisUrl, parseSentinels, type RedisSentinelConfig } from '../infra/redis/redis-address';
+import { parsePostgresUrl } from './postgres-url';
+import { parseRedisUrl, parseSentinels, type RedisSentinelConfig } from './redis-address';
 
 export const SERVICE_ROLES = ['api', 'checkback', 'dispatch', 'push', 'maintenance'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];

@@ -3,7 +3,7 @@ import type { DatabaseTimeouts } from '../../config/app-config';
 import { MIGRATIONS } from '../../../migrations';
 import { AfterCommitSubscriber } from './after-commit';
 import { sessionOptions } from './session-settings';
-import { parsePostgresUrl } from './postgres-url';
+import { parsePostgresUrl } from '../../config/postgres-url';
 import { MultiHostClient, PrimaryLocator } from './primary-locator';
 
 /** One locator per DATABASE_URL, shared by the pools of a process: one search after a failover. */

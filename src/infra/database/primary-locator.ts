@@ -7,7 +7,7 @@
 // A connection whose server stops taking writes (read-only, shutting down) is dropped, never
 // reused; the request it served fails as any outage does (503 with Retry-After).
 import { Client, type ClientConfig } from 'pg';
-import type { PostgresHost, PostgresUrl } from './postgres-url';
+import type { PostgresHost, PostgresUrl } from '../../config/postgres-url';
 
 interface ServerRole {
   inRecovery: boolean;
