@@ -4,6 +4,7 @@ import { DeliveryMembers1795400000000 } from './1795400000000-DeliveryMembers';
 import { QueryIndexes1795500000000 } from './1795500000000-QueryIndexes';
 import { OperatorConsole1795600000000 } from './1795600000000-OperatorConsole';
 import { TimePartitions1795700000000 } from './1795700000000-TimePartitions';
+import { InflightKeyIndex1795800000000 } from './1795800000000-InflightKeyIndex';
 
 export const MIGRATIONS = [
   InitialSchema1795238961158,
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   QueryIndexes1795500000000,
   OperatorConsole1795600000000,
   TimePartitions1795700000000,
+  InflightKeyIndex1795800000000,
 ];

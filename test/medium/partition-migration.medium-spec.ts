@@ -40,7 +40,7 @@ describe('migration to time-partitioned storage (medium: a filled database)', ()
     db = new Client({ connectionString: databaseUrlFor(adminUrl, database) });
     await db.connect();
     const earlier = MIGRATIONS.slice(0, MIGRATIONS.indexOf(TimePartitions1795700000000));
-    expect(earlier.length).toBe(MIGRATIONS.length - 1);
+    expect(earlier.length).toBe(4); // the migrations that came before partitioning
     for (const Migration of earlier) await new Migration().up(runner);
     await fill();
   });
