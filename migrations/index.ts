@@ -5,6 +5,7 @@ import { QueryIndexes1795500000000 } from './1795500000000-QueryIndexes';
 import { OperatorConsole1795600000000 } from './1795600000000-OperatorConsole';
 import { TimePartitions1795700000000 } from './1795700000000-TimePartitions';
 import { InflightKeyIndex1795800000000 } from './1795800000000-InflightKeyIndex';
+import { PushBatch1795900000000 } from './1795900000000-PushBatch';
 
 export const MIGRATIONS = [
   InitialSchema1795238961158,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   OperatorConsole1795600000000,
   TimePartitions1795700000000,
   InflightKeyIndex1795800000000,
+  PushBatch1795900000000,
 ];

@@ -41,9 +41,25 @@ export interface PushOptions {
   handle: (message: PushedMessage) => Promise<unknown>;
 }
 
+/**
+ * Answers pushes (SPEC §7), one message a request or a batch (`delivery.batch`): a batch calls
+ * `handle` for every message at once and answers 200 with `{failed: [ids]}` naming those that
+ * threw or asked for a delay, so txmsg retries only them.
+ */
 export function pushHandler(options: PushOptions): WebhookHandler {
   const secrets = [...(options.secret ? [options.secret] : []), ...(options.secrets ?? [])];
-  return signedJsonHandler<PushedMessage>(secrets, async (message) => {
+  return signedJsonHandler<PushedMessage | { messages: PushedMessage[] }>(secrets, async (pushed) => {
+    if ('messages' in pushed && Array.isArray(pushed.messages)) {
+      const outcomes = await Promise.allSettled(pushed.messages.map((m) => options.handle(m)));
+      const failed = pushed.messages
+        .filter((_, i) => {
+          const outcome = outcomes[i];
+          return outcome.status === 'rejected' || retryAfterOf(outcome.value) !== undefined;
+        })
+        .map((m) => m.id);
+      return { status: 200, body: { failed } };
+    }
+    const message = pushed as PushedMessage;
     const seconds = retryAfterOf(await options.handle(message));
     if (seconds !== undefined) {
       return {

@@ -706,6 +706,10 @@ export interface components {
         FilterDto: {
             tags: string[];
         };
+        PushBatchDto: {
+            maxMessages: number;
+            maxWaitMs?: number;
+        };
         DeliveryDto: {
             /** @enum {string} */
             type: "push" | "pull";
@@ -714,6 +718,7 @@ export interface components {
             urls?: string[];
             timeoutMs?: number;
             maxConcurrency?: number;
+            batch?: components["schemas"]["PushBatchDto"];
         };
         DedupeDto: {
             /** @enum {string} */

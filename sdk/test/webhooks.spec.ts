@@ -75,6 +75,26 @@ describe('push handler', () => {
     expect(seen).toEqual([JSON.parse(body)]);
   });
 
+  it('handles a batched push message by message and names the failed ones', async () => {
+    const message = (id: string) => ({ ...JSON.parse(body), id });
+    const batch = JSON.stringify({ messages: [message('m1'), message('m2'), message('m3')] });
+    const handled: string[] = [];
+    const handler = pushHandler({
+      secrets: [key],
+      handle: async (m) => {
+        handled.push(m.id);
+        if (m.id === 'm2') throw new Error('no');
+        if (m.id === 'm3') return { retryAfterSeconds: 5 };
+      },
+    });
+    expect(await handler(batch, signed(key, batch))).toMatchObject({
+      status: 200,
+      body: { failed: ['m2', 'm3'] },
+    });
+    expect(handled.sort()).toEqual(['m1', 'm2', 'm3']);
+    expect((await handler(batch, signed(secret(), batch))).status).toBe(401);
+  });
+
   it('answers 503 with Retry-After when handle asks for a delay, 500 when it throws', async () => {
     const later = pushHandler({ secrets: [key], handle: async () => ({ retryAfterSeconds: 7.2 }) });
     expect(await later(body, signed(key, body))).toMatchObject({

@@ -30,7 +30,13 @@ export class FilterDto {
   tags: string[];
 }
 
-/** `{type: "push", url | urls, timeoutMs?, maxConcurrency?}` or `{type: "pull"}` (SPEC §7). */
+/** `delivery.batch`: up to `maxMessages` messages a push, the first waiting `maxWaitMs` for company. */
+export class PushBatchDto {
+  @IsInt() @Min(1) @Max(100) maxMessages: number;
+  @IsOptional() @IsInt() @Min(0) @Max(10_000) maxWaitMs?: number;
+}
+
+/** `{type: "push", url | urls, timeoutMs?, maxConcurrency?, batch?}` or `{type: "pull"}` (SPEC §7). */
 export class DeliveryDto {
   @IsIn(['push', 'pull']) type: 'push' | 'pull';
   @IsOptional() @IsUrl(HTTP_URL, { message: 'url must be an http(s) URL' }) @MaxLength(2048) url?: string;
@@ -44,6 +50,7 @@ export class DeliveryDto {
   urls?: string[];
   @IsOptional() @IsInt() @Min(100) @Max(120_000) timeoutMs?: number;
   @IsOptional() @IsInt() @Min(1) @Max(1000) maxConcurrency?: number;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => PushBatchDto) batch?: PushBatchDto;
 }
 
 export class DedupeDto {

@@ -7,7 +7,14 @@ export interface ConsumerGroupView {
   mode: 'clustering' | 'broadcasting';
   ordered: boolean;
   delivery:
-    | { type: 'push'; url?: string; urls?: string[]; timeoutMs: number; maxConcurrency: number }
+    | {
+        type: 'push';
+        url?: string;
+        urls?: string[];
+        timeoutMs: number;
+        maxConcurrency: number;
+        batch?: { maxMessages: number; maxWaitMs: number };
+      }
     | { type: 'pull' };
   maxRetries: number;
   retryBackoffSeconds: number[];
@@ -31,6 +38,9 @@ export function toConsumerGroupView(row: ConsumerGroupRow): ConsumerGroupView {
             ...members,
             timeoutMs: row.pushTimeoutMs as number,
             maxConcurrency: row.maxConcurrency as number,
+            ...(row.pushBatchMaxMessages !== null && {
+              batch: { maxMessages: row.pushBatchMaxMessages, maxWaitMs: row.pushBatchMaxWaitMs ?? 0 },
+            }),
           }
         : { type: 'pull' },
     maxRetries: row.maxRetries,

@@ -15,6 +15,9 @@ export interface ConsumerGroupRow {
   pushUrls: string[];
   pushTimeoutMs: number | null;
   maxConcurrency: number | null;
+  /** Batched push: most messages a request carries, and how long the first waits for company. */
+  pushBatchMaxMessages: number | null;
+  pushBatchMaxWaitMs: number | null;
   maxRetries: number;
   retryBackoffSeconds: number[];
   dedupeBy: 'id' | 'key' | null;
@@ -65,6 +68,8 @@ const CONFIG_COLUMNS: Record<keyof ConsumerGroupConfig, string> = {
   pushUrls: 'push_urls',
   pushTimeoutMs: 'push_timeout_ms',
   maxConcurrency: 'max_concurrency',
+  pushBatchMaxMessages: 'push_batch_max_messages',
+  pushBatchMaxWaitMs: 'push_batch_max_wait_ms',
   maxRetries: 'max_retries',
   retryBackoffSeconds: 'retry_backoff_seconds',
   dedupeBy: 'dedupe_by',

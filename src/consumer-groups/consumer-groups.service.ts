@@ -123,7 +123,7 @@ function toConfig(dto: PutConsumerGroupDto): ConsumerGroupConfig {
       urls = delivery.urls;
     }
   } else {
-    const extra = (['url', 'urls', 'timeoutMs', 'maxConcurrency'] as const).find(
+    const extra = (['url', 'urls', 'timeoutMs', 'maxConcurrency', 'batch'] as const).find(
       (f) => delivery[f] !== undefined,
     );
     if (extra) throw invalid(`delivery.${extra}`, 'is only for push delivery');
@@ -140,6 +140,8 @@ function toConfig(dto: PutConsumerGroupDto): ConsumerGroupConfig {
       delivery.type === 'push' ? (delivery.timeoutMs ?? CONSUMER_GROUP_DEFAULTS.pushTimeoutMs) : null,
     maxConcurrency:
       delivery.type === 'push' ? (delivery.maxConcurrency ?? CONSUMER_GROUP_DEFAULTS.maxConcurrency) : null,
+    pushBatchMaxMessages: delivery.type === 'push' ? (delivery.batch?.maxMessages ?? null) : null,
+    pushBatchMaxWaitMs: delivery.type === 'push' && delivery.batch ? (delivery.batch.maxWaitMs ?? 0) : null,
     maxRetries: dto.maxRetries ?? CONSUMER_GROUP_DEFAULTS.maxRetries,
     retryBackoffSeconds: dto.retryBackoffSeconds ?? CONSUMER_GROUP_DEFAULTS.retryBackoffSeconds,
     dedupeBy: dedupe.by,

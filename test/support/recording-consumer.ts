@@ -6,6 +6,8 @@ import type { HttpClient, HttpResult } from './http-client';
 
 export interface PushRequest {
   headers: IncomingHttpHeaders;
+  /** The body as sent (signatures are over it). */
+  raw: string;
   body: any;
   /** Answers this consumer has given before this request (all messages). */
   seen: number;
@@ -48,31 +50,42 @@ export async function startRecordingPushConsumer(
       consumer.inflight++;
       consumer.maxInflight = Math.max(consumer.maxInflight, consumer.inflight);
       let done = false;
+      let failed: string[] = [];
+      // A batched push (`{messages: [...]}`) is one attempt per message it carries; one the
+      // answer lists under `failed` is a failed attempt (status 0).
+      const messages: { id: string; attempt: number }[] = Array.isArray(body.messages)
+        ? body.messages
+        : [body];
       const record = (status: number | null) => {
         if (done) return;
         done = true;
         consumer.inflight--;
-        history.push({
-          kind: 'push',
-          group: String(req.headers['txmsg-consumer-group']),
-          member: options.broadcasting ? consumer.url : '',
-          messageId: body.id,
-          attempt: body.attempt,
-          start,
-          end: Date.now(),
-          status,
-        });
+        for (const message of messages) {
+          history.push({
+            kind: 'push',
+            group: String(req.headers['txmsg-consumer-group']),
+            member: options.broadcasting ? consumer.url : '',
+            messageId: message.id,
+            attempt: message.attempt,
+            start,
+            end: Date.now(),
+            status: status !== null && failed.includes(message.id) ? 0 : status,
+          });
+        }
       };
       // The service hung up before the answer was written: its time-out, or it died.
       res.on('close', () => record(res.writableFinished ? res.statusCode : null));
-      void Promise.resolve(reply({ headers: req.headers, body, seen: answered++ })).then(async (answer) => {
-        if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-        if (res.destroyed) return;
-        const text = JSON.stringify(answer.body ?? {});
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        // The answer counts from when it is handed to the socket.
-        res.end(text, () => record(answer.status));
-      });
+      void Promise.resolve(reply({ headers: req.headers, raw, body, seen: answered++ })).then(
+        async (answer) => {
+          failed = ((answer.body as { failed?: string[] } | undefined)?.failed ?? []).slice();
+          if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+          if (res.destroyed) return;
+          const text = JSON.stringify(answer.body ?? {});
+          res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+          // The answer counts from when it is handed to the socket.
+          res.end(text, () => record(answer.status));
+        },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

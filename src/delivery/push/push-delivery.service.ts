@@ -14,6 +14,7 @@ import type { DeliverJobData, PushAttempt } from '../dispatch/push-job';
 import { PushQueue } from '../dispatch/push-queue';
 import { PushRepository, type ClaimedPush, type PushOutcome, type RecordedPush } from './push.repository';
 import { claimsPerRequest } from './claim-batch';
+import { PushBatcher } from './push-batcher';
 import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
@@ -26,6 +27,7 @@ const PUSH_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 500, maxInFlight: 4 };
 export class PushDeliveryService {
   private readonly logger = new Logger('push');
   private readonly limits = new Map<string, Semaphore>();
+  private readonly batcher: PushBatcher;
   private readonly claims = new GroupCommit<PushAttempt, ClaimedPush | undefined>(
     async (attempts) => claimsPerRequest(attempts, await this.push.claim(attempts)).map(succeeded),
     { ...PUSH_GROUP_COMMIT, onBatch: observeBatches('push_claim') },
@@ -47,7 +49,9 @@ export class PushDeliveryService {
     private readonly outbound: OutboundPolicy,
     private readonly groups: ConsumerGroupsService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.batcher = new PushBatcher(outbound);
+  }
 
   /** A job's attempts, concurrently within the group's limit. */
   async deliver(job: DeliverJobData): Promise<void> {
@@ -78,7 +82,9 @@ export class PushDeliveryService {
         await remember(skipped(delivery, startedAt, 'failed', `${url} is no longer among the group's urls`));
         return;
       }
-      const result = await sendPush(url, delivery, this.outbound);
+      const result = delivery.pushBatchMaxMessages
+        ? await this.batcher.send(url, delivery)
+        : await sendPush(url, delivery, this.outbound);
       await remember(toOutcome(delivery, startedAt, result));
       deliveryAttemptsTotal.inc({ consumer_group: group, outcome: result.ok ? 'acked' : 'failed' });
       pushLatency.observe({ consumer_group: group }, result.latencyMs / 1000);

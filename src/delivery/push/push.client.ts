@@ -3,6 +3,7 @@
 import type { OutboundPolicy } from '../../common/http/outbound-policy';
 import { postJson } from '../../common/http/outbound-request';
 import { signWebhook } from '../../common/signing/webhook-secret';
+import { newId } from '../../common/ids';
 import type { ClaimedPush } from './push.repository';
 import { retryAfterSeconds } from '../retries/retry-policy';
 
@@ -32,6 +33,50 @@ export function pushPayload(delivery: ClaimedPush): string {
   return `${envelope.slice(0, -1)},"body":${delivery.body}}`;
 }
 
+/**
+ * One request for several claimed deliveries of a group (`delivery.batch`): `{messages: [...]}`,
+ * signed over the whole body. A 2xx acks every message but those the consumer lists in
+ * `{failed: [ids]}`; anything else, or a time-out, fails them all (Retry-After for all).
+ */
+export async function sendPushBatch(
+  url: string,
+  deliveries: ClaimedPush[],
+  policy: OutboundPolicy,
+): Promise<PushResult[]> {
+  const [first] = deliveries;
+  const payload = `{"messages":[${deliveries.map(pushPayload).join(',')}]}`;
+  const headers = {
+    ...signWebhook([first.secret], `batch_${newId()}`, payload),
+    'txmsg-topic': first.topic,
+    'txmsg-consumer-group': first.consumerGroup,
+    'txmsg-batch-size': String(deliveries.length),
+  };
+  const response = await postJson(url, payload, headers, first.pushTimeoutMs, 16 * 1024, policy);
+  const whole = toResult(response);
+  if (!whole.ok || response.statusCode === null) return deliveries.map(() => whole);
+  const failed = failedIds(response.text);
+  return deliveries.map((delivery) =>
+    failed.has(delivery.messageId)
+      ? {
+          ...whole,
+          ok: false,
+          error: 'listed as failed by the consumer in its 2xx answer',
+          retryAfterSeconds: null,
+        }
+      : whole,
+  );
+}
+
+/** The ids a batch answer lists under `failed` (none when the body says nothing of it). */
+function failedIds(text: string): Set<string> {
+  try {
+    const body = JSON.parse(text) as { failed?: unknown };
+    return new Set(Array.isArray(body.failed) ? body.failed.filter((id) => typeof id === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
 export async function sendPush(
   url: string,
   delivery: ClaimedPush,
@@ -44,7 +89,10 @@ export async function sendPush(
     'txmsg-topic': delivery.topic,
     'txmsg-consumer-group': delivery.consumerGroup,
   };
-  const response = await postJson(url, payload, headers, delivery.pushTimeoutMs, 16 * 1024, policy);
+  return toResult(await postJson(url, payload, headers, delivery.pushTimeoutMs, 16 * 1024, policy));
+}
+
+function toResult(response: Awaited<ReturnType<typeof postJson>>): PushResult {
   if (response.statusCode === null) {
     return {
       ok: false,

@@ -30,6 +30,9 @@ export interface ClaimedPush {
   retryBackoffSeconds: number[];
   dedupeBy: 'id' | 'key' | null;
   dedupeWindowSeconds: number | null;
+  /** Batched push (`delivery.batch`): null when the group pushes one message a request. */
+  pushBatchMaxMessages: number | null;
+  pushBatchMaxWaitMs: number | null;
   topic: string;
   key: string | null;
   tag: string | null;

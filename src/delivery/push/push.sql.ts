@@ -38,7 +38,7 @@ export const PUSH_CLAIM_SQL = `WITH req AS (SELECT * FROM unnest($1::uuid[], $2:
             AND ${IS_HEAD_OF_KEY}
          RETURNING d.id, d.message_id, d.consumer_group, d.member, d.attempts, d.sharding_key,
                    g.push_urls, g.mode, g.ordered, g.push_timeout_ms, g.secret, g.max_retries, g.retry_backoff_seconds,
-                   g.dedupe_by, g.dedupe_window_seconds
+                   g.dedupe_by, g.dedupe_window_seconds, g.push_batch_max_messages, g.push_batch_max_wait_ms
        )
        SELECT c.*, m.topic, m.key, m.tag, m.headers, m.body::text AS body, m.published_at
          FROM claimed c JOIN messages m ON m.id = c.message_id`;
