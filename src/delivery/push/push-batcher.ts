@@ -9,7 +9,11 @@ import type { ClaimedPush } from './push.repository';
 
 interface Gathering {
   url: string;
-  entries: { delivery: ClaimedPush; resolve: (result: PushResult) => void }[];
+  entries: {
+    delivery: ClaimedPush;
+    resolve: (result: PushResult) => void;
+    reject: (error: unknown) => void;
+  }[];
   timer?: NodeJS.Timeout;
 }
 
@@ -29,8 +33,8 @@ export class PushBatcher {
       gathering = started;
     }
     const batch = gathering;
-    return new Promise<PushResult>((resolve) => {
-      batch.entries.push({ delivery, resolve });
+    return new Promise<PushResult>((resolve, reject) => {
+      batch.entries.push({ delivery, resolve, reject });
       if (batch.entries.length >= (delivery.pushBatchMaxMessages ?? 1)) this.flush(key, batch);
     });
   }
@@ -44,6 +48,10 @@ export class PushBatcher {
       url,
       entries.map((e) => e.delivery),
       this.outbound,
-    ).then((results) => entries.forEach((entry, i) => entry.resolve(results[i])));
+    ).then(
+      (results) => entries.forEach((entry, i) => entry.resolve(results[i])),
+      // As a single push's would: each attempt fails, and its job is retried.
+      (error: unknown) => entries.forEach((entry) => entry.reject(error)),
+    );
   }
 }
