@@ -138,8 +138,9 @@ export class MultiHostClient extends Client {
   private target?: PostgresHost;
 
   constructor(config: MultiHostClientConfig) {
+    // The connection string names the first host; `connectToTarget` points it at the target.
     const { primaryLocator, ...rest } = config;
-    super({ ...rest, connectionString: primaryLocator.url.urlFor(primaryLocator.url.hosts[0]) });
+    super(rest);
     this.locator = primaryLocator;
     const connection = (this as unknown as { connection: NodeJS.EventEmitter }).connection;
     connection.on('errorMessage', (message: { code?: string }) => {
