@@ -2,9 +2,10 @@
 // concurrent calls: each entry is validated and run exactly as its single call would be, all at
 // once, so they share the group-commit writers' batches; each gets its own status and body, and
 // one entry's failure never touches another.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { errorBody, type ErrorBody } from '../common/errors/api-error';
+import { ErrorCode, errorBody, type ErrorBody } from '../common/errors/api-error';
+import { describeError } from '../common/errors/api-exception.filter';
 import { toApiError } from '../common/errors/to-api-error';
 import { apiValidationPipe } from '../common/validation/api-validation.pipe';
 import { ParseIdPipe } from '../common/validation/parse-uuid.pipe';
@@ -13,6 +14,7 @@ import { TransactionsService } from './transactions.service';
 
 export type EntryResult<T> = { status: number; transaction: T } | { status: number; error: ErrorBody };
 
+const logger = new Logger('http');
 const validation = apiValidationPipe();
 const parseId = new ParseIdPipe();
 
@@ -27,6 +29,10 @@ async function settle<T>(run: () => Promise<{ status: number; body: T }>): Promi
     return { status, transaction: body };
   } catch (error) {
     const apiError = toApiError(error);
+    // Logged as the exception filter logs a single call's: the entry's answer says only 500.
+    if (apiError.code === ErrorCode.InternalError) {
+      logger.error({ msg: 'unhandled error in a batch entry', err: describeError(error) });
+    }
     return { status: apiError.status, error: errorBody(apiError) };
   }
 }

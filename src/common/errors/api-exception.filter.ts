@@ -21,7 +21,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         requestId: request.id,
         method: request.method,
         url: request.url,
-        err: describe(exception),
+        err: describeError(exception),
       });
       error = new ApiError(ErrorCode.InternalError, `Internal server error (request ${request.id})`);
     }
@@ -34,7 +34,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 }
 
-function describe(error: unknown) {
+/** An error as a log line carries it: name, message and stack. */
+export function describeError(error: unknown) {
   return error instanceof Error
     ? { name: error.name, message: error.message, stack: error.stack }
     : String(error);
