@@ -24,13 +24,8 @@ const statusCounts = (results: HttpResult[]) =>
 /** Receives and acks until `count` messages were acked. */
 async function drain(consumer: RecordingPullClient, count: number, http: HttpClient): Promise<void> {
   for (let acked = 0; acked < count;) {
-    const received = await consumer.receive(http, { maxMessages: 100 });
-    if (received.length === 0) continue;
-    const answer = await consumer.ack(
-      http,
-      received.map((m) => m.receiptHandle),
-    );
-    acked += answer?.body.acked ?? 0;
+    const { ack } = await consumer.receiveAndAck(http, { maxMessages: 100 });
+    acked += ack?.body.acked ?? 0;
   }
 }
 

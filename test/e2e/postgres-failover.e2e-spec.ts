@@ -128,13 +128,12 @@ describe('Postgres failover with Patroni: the leader lost under load', () => {
     };
     const pulling = async () => {
       while (Date.now() < stopAt) {
-        const received = await puller.receive(http(0), { waitSeconds: 1, invisibleSeconds: 5 });
-        if (received.length > 0) {
-          await puller.ack(
-            http(1),
-            received.map((m) => m.receiptHandle),
-          );
-        } else await new Promise((resolve) => setTimeout(resolve, 100));
+        const { received } = await puller.receiveAndAck(
+          http(0),
+          { waitSeconds: 1, invisibleSeconds: 5 },
+          http(1),
+        );
+        if (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
     const killing = (async () => {
@@ -167,12 +166,7 @@ describe('Postgres failover with Patroni: the leader lost under load', () => {
           ).rows[0].n,
         );
       for (const until = Date.now() + 60_000; Date.now() < until && (await unfinished()) > 0;) {
-        const received = await puller.receive(http(0), { waitSeconds: 1, invisibleSeconds: 5 });
-        if (received.length > 0)
-          await puller.ack(
-            http(0),
-            received.map((m) => m.receiptHandle),
-          );
+        await puller.receiveAndAck(http(0), { waitSeconds: 1, invisibleSeconds: 5 });
       }
       await expectSettledHistoryHolds(
         pool,

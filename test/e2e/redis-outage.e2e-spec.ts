@@ -75,13 +75,8 @@ describe(`Redis down for ${OUTAGE_MS / 1000} s under load`, () => {
         })();
         const pulling = (async () => {
           while (Date.now() - cutAt < OUTAGE_MS) {
-            const received = await puller.receive(http, { waitSeconds: 1 });
-            if (received.length === 0) continue;
-            const acked = await puller.ack(
-              http,
-              received.map((m) => m.receiptHandle),
-            );
-            if (acked?.status !== 200) failures.push(`ack ${acked?.status}`);
+            const { received, ack } = await puller.receiveAndAck(http, { waitSeconds: 1 });
+            if (received.length > 0 && ack?.status !== 200) failures.push(`ack ${ack?.status}`);
           }
         })();
         await Promise.all([producing, pulling]);
@@ -95,13 +90,7 @@ describe(`Redis down for ${OUTAGE_MS / 1000} s under load`, () => {
         // Push catches up; pull drains what is left.
         const draining = (async () => {
           for (let idle = 0; idle < 3;) {
-            const received = await puller.receive(http, { waitSeconds: 1 });
-            if (received.length === 0) idle++;
-            else
-              await puller.ack(
-                http,
-                received.map((m) => m.receiptHandle),
-              );
+            if ((await puller.receiveAndAck(http, { waitSeconds: 1 })).received.length === 0) idle++;
           }
         })();
         await draining;

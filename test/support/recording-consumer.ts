@@ -166,6 +166,26 @@ export class RecordingPullClient {
     return answer;
   }
 
+  /**
+   * Receives once and acks all it got (through `ackVia`, another instance if need be); `ack` is
+   * the ack's answer, absent when nothing came.
+   */
+  async receiveAndAck(
+    http: HttpClient,
+    options: Parameters<RecordingPullClient['receive']>[1] = {},
+    ackVia = http,
+  ): Promise<{ received: ReceivedMessage[]; ack?: HttpResult | null }> {
+    const received = await this.receive(http, options);
+    if (received.length === 0) return { received };
+    return {
+      received,
+      ack: await this.ack(
+        ackVia,
+        received.map((m) => m.receiptHandle),
+      ),
+    };
+  }
+
   /** Nacks; returns the answer (null when none came). */
   async nack(http: HttpClient, receipt: string, retryAfterSeconds?: number): Promise<HttpResult | null> {
     const start = Date.now();
