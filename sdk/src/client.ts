@@ -51,11 +51,7 @@ type Answer<T> = { data?: T; error?: unknown; response: Response };
 type VerdictName = 'COMMIT' | 'ROLLBACK';
 
 /** One entry of a batch answer (SPEC §5): the single call's status with its body or error. */
-type EntryResult<T> = {
-  status: number;
-  transaction?: T;
-  error?: { error?: string; message?: string; details?: unknown[] };
-};
+type EntryResult<T> = { status: number; transaction?: T; error?: unknown };
 
 export class TxmsgClient {
   /** Every endpoint, typed from the service's OpenAPI document. */
@@ -218,7 +214,7 @@ export class TxmsgClient {
       body: { key, ...(leaseSeconds === undefined ? {} : { leaseSeconds }) },
     });
     if (response.status === 409) return error as unknown as Claim;
-    if (!response.ok) throw errorOf(response, error);
+    if (!response.ok) throw errorOf(response.status, error, response.statusText);
     return data as unknown as Claim;
   }
 
@@ -265,14 +261,7 @@ async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
 /** A batch entry as its single call would have ended: its value, its error, or a retry (503). */
 function entryOutcome<T>(entry: EntryResult<T>): Settled<T> {
   if (entry.status < 300) return { ok: true, value: entry.transaction as T };
-  const body = entry.error ?? {};
-  const error = new TxmsgError(
-    entry.status,
-    body.error ?? `http_${entry.status}`,
-    body.message ?? `HTTP ${entry.status}`,
-    Array.isArray(body.details) ? body.details : [],
-  );
-  return { ok: false, error, retry: entry.status === 503 };
+  return { ok: false, error: errorOf(entry.status, entry.error), retry: entry.status === 503 };
 }
 
 function idempotencyHeader(options: CreateOptions): Record<string, string> {
@@ -281,16 +270,17 @@ function idempotencyHeader(options: CreateOptions): Record<string, string> {
 
 async function unwrap<T>(call: Promise<Answer<unknown>>): Promise<T> {
   const { data, error, response } = await call;
-  if (!response.ok) throw errorOf(response, error);
+  if (!response.ok) throw errorOf(response.status, error, response.statusText);
   return data as T;
 }
 
-function errorOf(response: Response, error: unknown): TxmsgError {
+/** The error of an answer with `status` and the SPEC's error body (or text) `error`. */
+function errorOf(status: number, error: unknown, statusText = `HTTP ${status}`): TxmsgError {
   const body = (error ?? {}) as { error?: unknown; message?: unknown; details?: unknown };
   return new TxmsgError(
-    response.status,
-    typeof body.error === 'string' ? body.error : `http_${response.status}`,
-    typeof body.message === 'string' ? body.message : typeof error === 'string' ? error : response.statusText,
+    status,
+    typeof body.error === 'string' ? body.error : `http_${status}`,
+    typeof body.message === 'string' ? body.message : typeof error === 'string' ? error : statusText,
     Array.isArray(body.details) ? body.details : [],
   );
 }
