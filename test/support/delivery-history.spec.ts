@@ -1,4 +1,4 @@
-import { checkHistory, type HistoryFacts, type Seen } from './delivery-history';
+import { CRASH_RECORD_WINDOW_MS, checkHistory, type HistoryFacts, type Seen } from './delivery-history';
 
 const G = 'orders';
 const push = (
@@ -84,12 +84,17 @@ describe('checkHistory', () => {
   });
 
   it('G3: allows a push after a 2xx that a killed instance may never have read or recorded', () => {
-    const after: Seen = { kind: 'crash', at: 1013 };
+    const after: Seen = { kind: 'crash', start: 1013, end: 1015 };
     expect(rules([...clean, after, push('a2', 2, 1500, 1501, 200)])).toEqual([]);
-    const during: Seen = { kind: 'crash', at: 1011 }; // a2's push ran 1010..1012
+    const during: Seen = { kind: 'crash', start: 1011, end: 1013 }; // a2's push ran 1010..1012
     expect(rules([...clean, during, push('a2', 2, 1500, 1501, 200)])).toEqual([]);
-    const before: Seen = { kind: 'crash', at: 1009 };
+    // SIGKILL sent before the consumer saw the push, but the victim died after: it may have written it.
+    const dying: Seen = { kind: 'crash', start: 1008, end: 1011 };
+    expect(rules([...clean, dying, push('a2', 2, 1500, 1501, 200)])).toEqual([]);
+    const before: Seen = { kind: 'crash', start: 1007, end: 1009 };
     expect(rules([...clean, before, push('a2', 2, 1500, 1501, 200)])).toEqual(['G3 a2']);
+    const longAfter: Seen = { kind: 'crash', start: 1012 + CRASH_RECORD_WINDOW_MS + 1, end: 4000 };
+    expect(rules([...clean, longAfter, push('a2', 2, 5000, 5001, 200)])).toEqual(['G3 a2']);
   });
 
   it('G3: allows redelivery after a replay reopened the message', () => {

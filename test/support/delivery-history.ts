@@ -69,10 +69,15 @@ export interface ReopenSeen {
   end: number;
 }
 
-/** An instance killed at `at`: a 2xx it was being given, or had just been given, may never have been recorded. */
+/**
+ * An instance killed: SIGKILL sent at `start`, its exit seen at `end`. A push it wrote before it
+ * died may be seen by the consumer after `start`; a 2xx it was being given, or had just been
+ * given, may never have been recorded.
+ */
 export interface CrashSeen {
   kind: 'crash';
-  at: number;
+  start: number;
+  end: number;
 }
 
 export type Seen = PushSeen | ReceiveSeen | AckSeen | NackSeen | ReopenSeen | CrashSeen;
@@ -137,7 +142,7 @@ const stateKey = (group: string, member: string, messageId: string) => `${group}
 export function checkHistory(history: readonly Seen[], facts: HistoryFacts): Violation[] {
   const violations: Violation[] = [];
   const committed = new Map(facts.committed.map((m) => [m.id, m]));
-  const crashes = history.filter((s): s is CrashSeen => s.kind === 'crash').map((c) => c.at);
+  const crashes = history.filter((s): s is CrashSeen => s.kind === 'crash');
   const flag = (rule: Violation['rule'], group: string, messageId: string, message: string) =>
     violations.push({ rule, group, messageId, message });
 
@@ -254,7 +259,7 @@ function beganAfterAck(later: Attempt, acked: Attempt): boolean {
 function checkAfterAck(
   list: Attempt[],
   reopens: ReopenSeen[],
-  crashes: number[],
+  crashes: CrashSeen[],
   flag: (message: string) => void,
 ) {
   for (const acked of list.filter((a) => a.outcome === 'ok')) {
@@ -266,10 +271,12 @@ function checkAfterAck(
       );
       // A push's 2xx is recorded after it is given: an instance killed in between never recorded
       // it, and one killed while the push was out never read it (the consumer's answer still
-      // leaves its socket before the reset arrives).
+      // leaves its socket before the reset arrives). The push may be the victim's if it began
+      // before the victim's exit was seen: bytes it wrote just before SIGKILL reach the consumer
+      // after the kill was sent.
       const lostToCrash =
         acked.seen.kind === 'push' &&
-        crashes.some((at) => at >= acked.seen.start && at <= okAt + CRASH_RECORD_WINDOW_MS);
+        crashes.some((c) => acked.seen.start <= c.end && c.start <= okAt + CRASH_RECORD_WINDOW_MS);
       if (!reopened && !lostToCrash) flag(`${describe(later)} after ${describe(acked)} was acknowledged`);
     }
   }
@@ -369,7 +376,7 @@ function describe(a: Attempt): string {
 export function formatHistory(history: readonly Seen[], t0 = 0): string {
   const t = (ms: number) => `+${ms - t0}`;
   return [...history]
-    .sort((a, b) => (a.kind === 'crash' ? a.at : a.start) - (b.kind === 'crash' ? b.at : b.start))
+    .sort((a, b) => a.start - b.start)
     .map((s) => {
       switch (s.kind) {
         case 'push':
@@ -381,7 +388,7 @@ export function formatHistory(history: readonly Seen[], t0 = 0): string {
         case 'nack':
           return `${t(s.start)}..${t(s.end)} nack ${s.group} ${s.receipt.slice(0, 12)}`;
         case 'crash':
-          return `${t(s.at)} kill -9`;
+          return `${t(s.start)}..${t(s.end)} kill -9`;
         default:
           return `${t(s.start)}..${t(s.end)} ${s.kind} ${s.group} (${s.reopened.length} reopened)`;
       }

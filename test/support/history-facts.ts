@@ -93,7 +93,7 @@ export async function historyFacts(
 export function expectHistoryHolds(history: readonly Seen[], facts: HistoryFacts, context = ''): void {
   const violations = checkHistory(history, facts);
   if (violations.length === 0) return;
-  const t0 = Math.min(...history.map((s) => (s.kind === 'crash' ? s.at : s.start)));
+  const t0 = Math.min(...history.map((s) => s.start));
   throw new Error(
     [
       `${violations.length} violation(s)${context ? ` (${context})` : ''}:`,
