@@ -1,134 +1,143 @@
-// `npm run bench`: the floor (what Postgres does for a minimal outbox, by pgbench), then txmsg
-// end to end — REST prepare → commit → push to one group → 200 ack — at full and at half load,
-// for each transaction size, with the database's statements per message and the service's peak
-// memory. Prints a table, the ratio to the floor, and JSON.
-import { measureFloor, type Floor } from './floor';
-import { client, overviewAnswerMs, phase, setUp, startConsumer } from './load';
-import { preload } from './preload';
+// `npm run bench`: txmsg next to the pg-boss outbox a team would otherwise write, on one Postgres
+// server, with the same 32 producer loops (one `orders` row and one message per transaction) and
+// the same consumer. pg-boss runs with a few relay settings and keeps its best; txmsg runs through
+// `@txmsg/client` with a push per message, batched pushes, and pull. Each prints delivered msg/s,
+// commit→consumer p50/p99 at peak and at half of it, CPU ms per message of the service (or relay),
+// Postgres and the load, and ratio = txmsg ÷ pg-boss. Then the service's peak RSS, and JSON.
+import { countCpu, perMessage, type CpuParts } from './cpu';
+import { ensureDatabase } from './floor';
+import { client, deliveredFigures, produceFor, startConsumer } from './load';
+import { openOutbox, parseRelaySettings, startRelay } from './peer/pg-boss-outbox';
+import { MODES, openProducers, setUpMode, startPullers, transactionStep, type Mode } from './sdk-load';
 import { startStack } from './stack';
-import { levelledOff, sampleEachMinute, storageActions } from './sustain';
 import { resetStatements, statementCosts, type StatementCosts } from './statements';
 
 const env = process.env;
 const options = {
   producers: Number(env.BENCH_PRODUCERS ?? 32),
   seconds: Number(env.BENCH_SECONDS ?? 15),
-  messagesPerTransaction: (env.BENCH_MESSAGES_PER_TX ?? '1,50').split(',').map(Number),
   warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 3),
-  drainSeconds: Number(env.BENCH_DRAIN_SECONDS ?? 120),
-  /** Prepares carry an Idempotency-Key, as `@txmsg/client` sends them. */
-  idempotencyKeys: env.BENCH_IDEMPOTENCY_KEYS === '1',
-  /** Committed and delivered messages put in the tables before the run. */
-  preload: Number(env.BENCH_PRELOAD ?? 0),
-  floorClients: Number(env.BENCH_FLOOR_CLIENTS ?? 16),
-  floorSeconds: Number(env.BENCH_FLOOR_SECONDS ?? 12),
-  /** Writes a V8 CPU profile of the service (`.txmsg-bench/profiles/`). */
+  drainSeconds: Number(env.BENCH_DRAIN_SECONDS ?? 60),
+  relaySettings: parseRelaySettings(env.BENCH_PGBOSS_SETTINGS ?? '2x200,4x100,4x200,8x100,4x400'),
+  modes: (env.BENCH_MODES?.split(',') as Mode[] | undefined) ?? MODES,
   cpuProfile: env.BENCH_CPU_PROFILE === '1',
-  /** Holds the peak load this long with a short retention instead of the phases above. */
-  sustainMinutes: Number(env.BENCH_SUSTAIN_MINUTES ?? 0),
-  retentionMinutes: Number(env.BENCH_RETENTION_MINUTES ?? 2),
-  retentionIntervalMs: Number(env.BENCH_RETENTION_INTERVAL_MS ?? 10_000),
-  partitionMinutes: Number(env.BENCH_PARTITION_MINUTES ?? 1),
-  /** msg/s for the sustained mode; 0 measures the peak first. */
-  sustainRate: Number(env.BENCH_SUSTAIN_RATE ?? 0),
 };
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+type Figures = Awaited<ReturnType<typeof deliveredFigures>>;
+
+interface Measured {
+  name: string;
+  peak: Figures & {
+    cpuMsPerMessage: CpuParts;
+    /** In the database of the service (or of the outbox). */
+    database: StatementCosts;
+    /** HTTP requests the producers made, per message (txmsg only). */
+    producerRequestsPerMessage?: number;
+  };
+  halfLoad: Figures;
+}
+
+/** Warm-up, the peak with its CPU and statements, then half of the peak rate. */
+async function measure(
+  name: string,
+  pid: number,
+  databaseUrl: string,
+  arrivals: Map<string, number>,
+  step: (committedAt: Map<string, number>) => Promise<void>,
+  requests?: () => number,
+): Promise<Measured> {
+  const run = async (seconds: number, rate?: number) => {
+    const committedAt = new Map<string, number>();
+    const started = performance.now();
+    await produceFor(options.producers, seconds, 1, rate, () => step(committedAt));
+    return deliveredFigures(committedAt, arrivals, started, options.drainSeconds);
+  };
+  await run(options.warmupSeconds);
+  const counting = await resetStatements(databaseUrl);
+  const requestsBefore = requests?.() ?? 0;
+  const cpu = countCpu(pid);
+  const peak = await run(options.seconds);
+  const cpuMsPerMessage = perMessage(cpu(), peak.delivered);
+  const database = await statementCosts(databaseUrl, counting, peak.delivered);
+  const producerRequestsPerMessage = requests
+    ? Number(((requests() - requestsBefore) / Math.max(1, peak.committed)).toFixed(2))
+    : undefined;
+  const halfLoad = await run(options.seconds, peak.messagesPerSecond / 2);
+  print(
+    `${name}: ${peak.messagesPerSecond} msg/s, p50 ${peak.latencyMs.p50} ms; at half load p50 ${halfLoad.latencyMs.p50} ms; ` +
+      `per message: ${database.statementsPerMessage} statements, ${database.writeTransactionsPerMessage} write transactions` +
+      (producerRequestsPerMessage === undefined ? '' : `, ${producerRequestsPerMessage} producer requests`),
+  );
+  return { name, peak: { ...peak, cpuMsPerMessage, database, producerRequestsPerMessage }, halfLoad };
+}
+
 async function main() {
   const consumer = await startConsumer();
-  const stack = await startStack({
-    cpuProfile: options.cpuProfile,
-    env:
-      options.sustainMinutes > 0
-        ? {
-            TXMSG_RETENTION_MINUTES: String(options.retentionMinutes),
-            TXMSG_RETENTION_INTERVAL_MS: String(options.retentionIntervalMs),
-            TXMSG_PARTITION_MINUTES: String(options.partitionMinutes),
-          }
-        : {},
-  });
+  const stack = await startStack({ cpuProfile: options.cpuProfile });
+  if (!stack.serverUrl || stack.pid === null) {
+    throw new Error('npm run bench starts its own service (TXMSG_BENCH_URL is for bench:lifecycle)');
+  }
   const api = client(stack.url, stack.token);
   const run = Date.now().toString(36);
   try {
-    const floor: Floor | { skipped: string } = stack.serverUrl
-      ? await measureFloor(stack.serverUrl, '.txmsg-bench', options.floorClients, options.floorSeconds)
-      : { skipped: 'no database URL (BENCH_DATABASE_URL) for a service given by TXMSG_BENCH_URL' };
-    if ('skipped' in floor) print(`floor skipped: ${floor.skipped}`);
-    await setUp(api, consumer.url, run);
-    let preloadSeconds: number | null = null;
-    if (options.preload > 0) {
-      if (!stack.databaseUrl) throw new Error('BENCH_PRELOAD needs the database (BENCH_DATABASE_URL)');
-      // History of a topic of its own, so the run's messages do not go to the preload group too.
-      await api.call('PUT', `/v1/topics/preload-${run}`, {});
-      await api.call('PUT', `/v1/consumer-groups/preload-${run}`, {
-        topic: `preload-${run}`,
-        delivery: { type: 'pull' },
-      });
-      preloadSeconds = await preload(stack.databaseUrl, `preload-${run}`, `preload-${run}`, options.preload);
+    // The peer: its best relay setting by delivered msg/s.
+    await ensureDatabase(stack.serverUrl, 'outbox');
+    const outboxUrl = stack.serverUrl('outbox');
+    const outbox = await openOutbox(outboxUrl, options.producers);
+    const tried: Measured[] = [];
+    for (const setting of options.relaySettings) {
+      const relay = await startRelay(outboxUrl, consumer.url, setting);
+      try {
+        tried.push(
+          await measure(
+            `pg-boss ${setting.workers}x${setting.batchSize}`,
+            relay.pid,
+            outboxUrl,
+            consumer.arrivals,
+            (at) => outbox.step(at),
+          ),
+        );
+      } finally {
+        await relay.stop();
+      }
     }
+    await outbox.close();
+    const peer = tried.reduce((best, m) =>
+      m.peak.messagesPerSecond > best.peak.messagesPerSecond ? m : best,
+    );
 
-    if (options.sustainMinutes > 0) {
-      if (!stack.databaseUrl)
-        throw new Error('BENCH_SUSTAIN_MINUTES needs the database (BENCH_DATABASE_URL)');
-      const batch = options.messagesPerTransaction[0];
-      // The peak rate end to end (commits that outrun the pushes would only grow a backlog,
-      // which retention must keep): measured in a short peak phase unless BENCH_SUSTAIN_RATE says.
-      const rate =
-        options.sustainRate ||
-        (await phase(options, api, consumer, run, options.producers, batch, options.seconds))
-          .messagesPerSecond;
-      print(
-        `sustained: ${options.producers} producers, ${batch} msg/tx at ${rate} msg/s, ${options.sustainMinutes} min, ` +
-          `retention ${options.retentionMinutes} min, every ${options.retentionIntervalMs} ms, ` +
-          `windows of ${options.partitionMinutes} min`,
-      );
-      const load = phase(
-        options,
-        api,
-        consumer,
-        run,
-        options.producers,
-        batch,
-        options.sustainMinutes * 60,
-        rate,
-      );
-      const samples = await sampleEachMinute(stack.databaseUrl, load, print);
-      const result = await load;
-      const verdict = levelledOff(samples);
-      const storage = storageActions(stack.storageLog());
-      print(
-        `${result.messagesPerSecond} msg/s delivered; storage ${verdict.levelled ? 'levelled off' : 'kept growing'}: ${verdict.detail}`,
-      );
-      print(
-        `storage windows: ${JSON.stringify(storage.actions)}; longest lock held: ${storage.longestLockMs ?? 'n/a'} ms; ` +
-          `commit→push p50/p99 ${result.latencyMs.p50}/${result.latencyMs.p99} ms`,
-      );
-      print(JSON.stringify({ options, floor, sustained: { result, samples, ...verdict, storage } }, null, 2));
-      return;
+    await ensureDatabase(stack.serverUrl, 'producer');
+    const producers = await openProducers(
+      stack.url,
+      stack.token,
+      stack.serverUrl('producer'),
+      options.producers,
+    );
+    const modes: Measured[] = [];
+    for (const mode of options.modes) {
+      const name = await setUpMode(api, consumer.url, run, mode);
+      const pullers = mode === 'pull' ? startPullers(producers.txmsg, name, consumer.arrivals) : null;
+      try {
+        modes.push(
+          await measure(
+            `txmsg ${mode}`,
+            stack.pid,
+            stack.databaseUrl as string,
+            consumer.arrivals,
+            (at) => transactionStep(producers, name, at),
+            producers.requests,
+          ),
+        );
+      } finally {
+        await pullers?.stop();
+      }
     }
-
-    const runs = [];
-    for (const batch of options.messagesPerTransaction) {
-      const load = (seconds: number, rate?: number) =>
-        phase(options, api, consumer, run, options.producers, batch, seconds, rate);
-      await load(options.warmupSeconds);
-      const counting = stack.databaseUrl ? await resetStatements(stack.databaseUrl) : null;
-      const peak = await load(options.seconds);
-      const database: StatementCosts | null =
-        stack.databaseUrl && counting
-          ? await statementCosts(stack.databaseUrl, counting, peak.delivered)
-          : null;
-      const half = await load(options.seconds, peak.messagesPerSecond / 2);
-      const ratio =
-        'skipped' in floor ? null : Number((peak.messagesPerSecond / floor.lifecyclesPerSecond).toFixed(2));
-      runs.push({ messagesPerTransaction: batch, ratio, peak, halfLoad: half, database });
-    }
+    await producers.close();
     const peakRssMb = stack.peakRssMb();
-    const overviewMs = await overviewAnswerMs(api);
-    report(floor, runs, peakRssMb);
-    print(`admin overview answered in ${overviewMs.p50} ms (p50), ${overviewMs.max} ms (slowest of 20)`);
-    print(JSON.stringify({ options, floor, preloadSeconds, peakRssMb, overviewMs, runs }, null, 2));
+    report(peer, tried, modes, peakRssMb);
+    print(JSON.stringify({ options, peer: tried, txmsg: modes, peakRssMb }, null, 2));
   } finally {
     await api.close();
     consumer.close();
@@ -136,62 +145,31 @@ async function main() {
   }
 }
 
-type Run = {
-  messagesPerTransaction: number;
-  ratio: number | null;
-  peak: Awaited<ReturnType<typeof phase>>;
-  halfLoad: Awaited<ReturnType<typeof phase>>;
-  database: StatementCosts | null;
-};
-
-function report(floor: Floor | { skipped: string }, runs: Run[], peakRssMb: number | null) {
-  const header = ['phase', 'producers', 'msgs/tx', 'target msg/s', 'delivered', 'undelivered', 'msg/s'];
+function report(peer: Measured, tried: Measured[], modes: Measured[], peakRssMb: number | null) {
   const rows = [
-    [...header, 'p50 ms', 'p99 ms', 'max ms'],
-    ...runs.flatMap((r) =>
-      (
-        [
-          ['peak', r.peak],
-          ['half load', r.halfLoad],
-        ] as const
-      ).map(([name, result]) => [
-        name,
-        String(result.producers),
-        String(result.messagesPerTransaction),
-        result.targetRate === null ? '-' : String(Math.round(result.targetRate)),
-        String(result.delivered),
-        String(result.undelivered),
-        String(result.messagesPerSecond),
-        String(result.latencyMs.p50),
-        String(result.latencyMs.p99),
-        String(result.latencyMs.max),
-      ]),
-    ),
+    ['', 'msg/s', 'p50 ms', 'p99 ms', 'half-load p50', 'p99', 'CPU ms/msg svc', 'pg', 'load', 'ratio'],
+    ...[...tried, ...modes].map((m) => [
+      m === peer ? `${m.name} (best)` : m.name,
+      String(m.peak.messagesPerSecond),
+      String(m.peak.latencyMs.p50),
+      String(m.peak.latencyMs.p99),
+      String(m.halfLoad.latencyMs.p50),
+      String(m.halfLoad.latencyMs.p99),
+      String(m.peak.cpuMsPerMessage.service),
+      String(m.peak.cpuMsPerMessage.postgres),
+      String(m.peak.cpuMsPerMessage.load),
+      (m.peak.messagesPerSecond / peer.peak.messagesPerSecond).toFixed(2),
+    ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  print('');
   for (const row of rows) print(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
   print('');
-  if (!('skipped' in floor)) {
+  for (const m of modes) {
     print(
-      `floor: ${floor.lifecyclesPerSecond} lifecycles/s (pgbench, ${floor.clients} clients, ${floor.seconds} s)`,
-    );
-  }
-  for (const r of runs) {
-    const db = r.database;
-    print(
-      `${r.messagesPerTransaction} msg/tx: ratio = ${r.peak.messagesPerSecond} msg/s ÷ floor = ${r.ratio ?? 'n/a'}` +
-        (db
-          ? `; per message at peak: ${db.statementsPerMessage} statements, ` +
-            `${db.writeTransactionsPerMessage} write transactions, ` +
-            `${db.dbMillisecondsPerMessage} ms in Postgres`
-          : ''),
-    );
-  }
-  for (const r of runs) {
-    const { prepare, commit } = r.halfLoad.requestMs;
-    print(
-      `${r.messagesPerTransaction} msg/tx at half load: prepare answered in ${prepare.p50}/${prepare.p99} ms, ` +
-        `commit in ${commit.p50}/${commit.p99} ms (p50/p99)`,
+      `${m.name}: ratio = ${m.peak.messagesPerSecond} ÷ ${peer.peak.messagesPerSecond} (${peer.name}) = ` +
+        `${(m.peak.messagesPerSecond / peer.peak.messagesPerSecond).toFixed(2)}; ` +
+        `undelivered ${m.peak.undelivered + m.halfLoad.undelivered}`,
     );
   }
   print(`service peak RSS: ${peakRssMb ?? 'n/a'} MB`);

@@ -36,6 +36,18 @@ export function findPgbench(): string | undefined {
     .pop();
 }
 
+/** Creates database `name` on the server unless it is there. */
+export async function ensureDatabase(serverUrl: (database: string) => string, name: string): Promise<void> {
+  const admin = new Client({ connectionString: serverUrl('postgres') });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export interface Floor {
   clients: number;
   seconds: number;
@@ -55,14 +67,7 @@ export async function measureFloor(
       skipped: 'pgbench not found: install it with `apt-get install -y postgresql` to measure the floor',
     };
   }
-  const admin = new Client({ connectionString: serverUrl('postgres') });
-  await admin.connect();
-  try {
-    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'txmsg_floor'`);
-    if (exists.rowCount === 0) await admin.query('CREATE DATABASE txmsg_floor');
-  } finally {
-    await admin.end();
-  }
+  await ensureDatabase(serverUrl, 'txmsg_floor');
   const db = new Client({ connectionString: serverUrl('txmsg_floor') });
   await db.connect();
   await db.query(SCHEMA);

@@ -18,9 +18,21 @@ export async function startConsumer() {
   const arrivals = new Map<string, number>();
   const server = createServer((req, res) => {
     const id = req.headers['webhook-id'] as string;
-    req.resume();
+    if (req.headers['txmsg-batch-size'] === undefined) {
+      req.resume();
+      req.on('end', () => {
+        if (!arrivals.has(id)) arrivals.set(id, performance.now());
+        res.writeHead(200).end();
+      });
+      return;
+    }
+    // A batched push: `{messages: [...]}`, every message acked by the 200.
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (!arrivals.has(id)) arrivals.set(id, performance.now());
+      const now = performance.now();
+      const { messages } = JSON.parse(Buffer.concat(chunks).toString()) as { messages: { id: string }[] };
+      for (const m of messages) if (!arrivals.has(m.id)) arrivals.set(m.id, now);
       res.writeHead(200).end();
     });
   });
@@ -68,45 +80,63 @@ export async function setUp(api: Api, consumerUrl: string, run: string) {
   });
 }
 
-/** One producer: prepare then commit, again and again; `pace` spaces transactions out when set. */
+/** One producer: prepare then commit, again and again. */
 async function produce(
   api: Api,
   run: string,
-  until: number,
   commitSentAt: Map<string, number>,
   requestMs: { prepare: number[]; commit: number[] },
   batch: number,
   idempotencyKeys: boolean,
-  pace?: { intervalMs: number; offsetMs: number },
 ) {
-  // Paced producers start spread over one interval, so their requests do not arrive in bursts.
-  let next = performance.now() + (pace?.offsetMs ?? 0) - (pace?.intervalMs ?? 0);
-  while (performance.now() < until) {
-    if (pace) {
-      next += pace.intervalMs;
-      const wait = next - performance.now();
-      if (wait > 0) await sleep(wait);
-    }
-    const prepareSentAt = performance.now();
-    const tx = await api.call<{ id: string; messageIds: string[] }>(
-      'POST',
-      '/v1/transactions',
-      {
-        producerGroup: `bench-${run}`,
-        messages: Array.from({ length: batch }, (_, i) => ({
-          topic: `bench-${run}`,
-          key: `order-${i}`,
-          body: { orderId: i, amount: 42, note: 'bench' },
-        })),
-      },
-      idempotencyKeys ? { 'idempotency-key': randomUUID() } : {},
-    );
-    const sentAt = performance.now();
-    requestMs.prepare.push(sentAt - prepareSentAt);
-    for (const id of tx.messageIds) commitSentAt.set(id, sentAt);
-    await api.call('POST', `/v1/transactions/${tx.id}/commit`);
-    requestMs.commit.push(performance.now() - sentAt);
-  }
+  const prepareSentAt = performance.now();
+  const tx = await api.call<{ id: string; messageIds: string[] }>(
+    'POST',
+    '/v1/transactions',
+    {
+      producerGroup: `bench-${run}`,
+      messages: Array.from({ length: batch }, (_, i) => ({
+        topic: `bench-${run}`,
+        key: `order-${i}`,
+        body: { orderId: i, amount: 42, note: 'bench' },
+      })),
+    },
+    idempotencyKeys ? { 'idempotency-key': randomUUID() } : {},
+  );
+  const sentAt = performance.now();
+  requestMs.prepare.push(sentAt - prepareSentAt);
+  for (const id of tx.messageIds) commitSentAt.set(id, sentAt);
+  await api.call('POST', `/v1/transactions/${tx.id}/commit`);
+  requestMs.commit.push(performance.now() - sentAt);
+}
+
+/**
+ * `producers` loops running `step` until `seconds` have passed; with `ratePerSecond`, each loop is
+ * paced so that together they start that many messages a second (`messagesPerStep` each), spread
+ * over one interval so their requests do not arrive in bursts.
+ */
+export async function produceFor(
+  producers: number,
+  seconds: number,
+  messagesPerStep: number,
+  ratePerSecond: number | undefined,
+  step: () => Promise<void>,
+): Promise<void> {
+  const until = performance.now() + seconds * 1000;
+  const intervalMs = ratePerSecond ? (1000 * producers * messagesPerStep) / ratePerSecond : 0;
+  await Promise.all(
+    Array.from({ length: producers }, async (_, i) => {
+      let next = performance.now() + (i * intervalMs) / producers - intervalMs;
+      while (performance.now() < until) {
+        if (intervalMs > 0) {
+          next += intervalMs;
+          const wait = next - performance.now();
+          if (wait > 0) await sleep(wait);
+        }
+        await step();
+      }
+    }),
+  );
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -127,35 +157,43 @@ export async function phase(
   const commitSentAt = new Map<string, number>();
   const requestMs = { prepare: [] as number[], commit: [] as number[] };
   const started = performance.now();
-  const until = started + seconds * 1000;
-  const intervalMs = ratePerSecond ? (1000 * producers * batch) / ratePerSecond : 0;
-  await Promise.all(
-    Array.from({ length: producers }, (_, i) =>
-      produce(
-        api,
-        run,
-        until,
-        commitSentAt,
-        requestMs,
-        batch,
-        options.idempotencyKeys,
-        ratePerSecond ? { intervalMs, offsetMs: (i * intervalMs) / producers } : undefined,
-      ),
-    ),
+  await produceFor(producers, seconds, batch, ratePerSecond, () =>
+    produce(api, run, commitSentAt, requestMs, batch, options.idempotencyKeys),
   );
+  return {
+    producers,
+    messagesPerTransaction: batch,
+    targetRate: ratePerSecond ?? null,
+    ...(await deliveredFigures(commitSentAt, consumer.arrivals, started, options.drainSeconds)),
+    /** How long the API took to answer, p50/p99 (a commit's answer comes before its push). */
+    requestMs: {
+      prepare: p50p99(requestMs.prepare),
+      commit: p50p99(requestMs.commit),
+    },
+  };
+}
+
+/**
+ * Waits until every committed message arrived (at most `drainSeconds`: deliveries trail commits
+ * when producers outrun the consumer side, and the next phase must start on an empty queue), then
+ * counts delivered messages only: rate, and commit→consumer latency.
+ */
+export async function deliveredFigures(
+  committedAt: Map<string, number>,
+  arrivals: Map<string, number>,
+  started: number,
+  drainSeconds: number,
+) {
   const produced = performance.now();
-  // Deliveries trail commits when producers outrun the consumer side: wait for the backlog to
-  // drain (at most BENCH_DRAIN_SECONDS), so throughput counts delivered messages only and the next
-  // phase starts on an empty queue.
-  while (performance.now() - produced < options.drainSeconds * 1000) {
-    if ([...commitSentAt.keys()].every((id) => consumer.arrivals.has(id))) break;
+  while (performance.now() - produced < drainSeconds * 1000) {
+    if ([...committedAt.keys()].every((id) => arrivals.has(id))) break;
     await sleep(50);
   }
   const latencies: number[] = [];
   let lastArrival = started;
   let delivered = 0;
-  for (const [id, sentAt] of commitSentAt) {
-    const arrived = consumer.arrivals.get(id);
+  for (const [id, sentAt] of committedAt) {
+    const arrived = arrivals.get(id);
     if (arrived === undefined) continue;
     delivered++;
     latencies.push(arrived - sentAt);
@@ -164,23 +202,15 @@ export async function phase(
   latencies.sort((a, b) => a - b);
   const elapsed = (lastArrival - started) / 1000;
   return {
-    producers,
-    messagesPerTransaction: batch,
-    targetRate: ratePerSecond ?? null,
-    committed: commitSentAt.size,
+    committed: committedAt.size,
     delivered,
-    undelivered: commitSentAt.size - delivered,
+    undelivered: committedAt.size - delivered,
     seconds: Number(elapsed.toFixed(2)),
     messagesPerSecond: Math.round(delivered / elapsed),
     latencyMs: {
       p50: Number(percentile(latencies, 50).toFixed(1)),
       p99: Number(percentile(latencies, 99).toFixed(1)),
       max: Number((latencies[latencies.length - 1] ?? NaN).toFixed(1)),
-    },
-    /** How long the API took to answer, p50/p99 (a commit's answer comes before its push). */
-    requestMs: {
-      prepare: p50p99(requestMs.prepare),
-      commit: p50p99(requestMs.commit),
     },
   };
 }

@@ -15,6 +15,8 @@ export interface Stack {
   /** A superuser URL for a database on the service's Postgres server, when known. */
   serverUrl?: (database: string) => string;
   databaseUrl?: string;
+  /** The service's process, when the bench started it. */
+  pid: number | null;
   /** The service's peak resident memory so far, in MB (own process only). */
   peakRssMb(): number | null;
   /** The service's log lines about storage windows (dropped, compacted, …); none for a service given by URL. */
@@ -38,6 +40,7 @@ export async function startStack(options: {
       serverUrl: databaseUrl
         ? (database) => Object.assign(new URL(databaseUrl), { pathname: `/${database}` }).toString()
         : undefined,
+      pid: null,
       peakRssMb: () => null,
       storageLog: () => [],
       stop: async () => undefined,
@@ -82,6 +85,7 @@ export async function startStack(options: {
   });
   return {
     url,
+    pid: child.pid ?? null,
     storageLog: () => storageLog,
     token,
     databaseUrl: pg.url('txmsg'),
