@@ -104,8 +104,9 @@ async function main() {
       }
     }
     await outbox.close();
-    const peer = tried.reduce((best, m) =>
-      m.peak.messagesPerSecond > best.peak.messagesPerSecond ? m : best,
+    const peer = tried.reduce<Measured | null>(
+      (best, m) => (best && best.peak.messagesPerSecond >= m.peak.messagesPerSecond ? best : m),
+      null,
     );
 
     await ensureDatabase(stack.serverUrl, 'producer');
@@ -145,7 +146,7 @@ async function main() {
   }
 }
 
-function report(peer: Measured, tried: Measured[], modes: Measured[], peakRssMb: number | null) {
+function report(peer: Measured | null, tried: Measured[], modes: Measured[], peakRssMb: number | null) {
   const rows = [
     ['', 'msg/s', 'p50 ms', 'p99 ms', 'half-load p50', 'p99', 'CPU ms/msg svc', 'pg', 'load', 'ratio'],
     ...[...tried, ...modes].map((m) => [
@@ -158,7 +159,7 @@ function report(peer: Measured, tried: Measured[], modes: Measured[], peakRssMb:
       String(m.peak.cpuMsPerMessage.service),
       String(m.peak.cpuMsPerMessage.postgres),
       String(m.peak.cpuMsPerMessage.load),
-      (m.peak.messagesPerSecond / peer.peak.messagesPerSecond).toFixed(2),
+      peer ? (m.peak.messagesPerSecond / peer.peak.messagesPerSecond).toFixed(2) : 'n/a',
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -167,9 +168,10 @@ function report(peer: Measured, tried: Measured[], modes: Measured[], peakRssMb:
   print('');
   for (const m of modes) {
     print(
-      `${m.name}: ratio = ${m.peak.messagesPerSecond} ÷ ${peer.peak.messagesPerSecond} (${peer.name}) = ` +
-        `${(m.peak.messagesPerSecond / peer.peak.messagesPerSecond).toFixed(2)}; ` +
-        `undelivered ${m.peak.undelivered + m.halfLoad.undelivered}`,
+      (peer
+        ? `${m.name}: ratio = ${m.peak.messagesPerSecond} ÷ ${peer.peak.messagesPerSecond} (${peer.name}) = ` +
+          `${(m.peak.messagesPerSecond / peer.peak.messagesPerSecond).toFixed(2)}; `
+        : `${m.name}: no peer measured; `) + `undelivered ${m.peak.undelivered + m.halfLoad.undelivered}`,
     );
   }
   print(`service peak RSS: ${peakRssMb ?? 'n/a'} MB`);

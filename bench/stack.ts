@@ -67,7 +67,7 @@ export async function startStack(options: {
         ...process.env,
         PORT: process.env.PORT ?? '3900',
         HOST: '127.0.0.1',
-        DATABASE_URL: pg.url('txmsg'),
+        DATABASE_URL: pg.socketUrl('txmsg'),
         REDIS_URL: redis.url,
         TXMSG_ADMIN_TOKEN: token,
         TXMSG_DATA_DIR: dataDir,
@@ -88,8 +88,8 @@ export async function startStack(options: {
     pid: child.pid ?? null,
     storageLog: () => storageLog,
     token,
-    databaseUrl: pg.url('txmsg'),
-    serverUrl: (database) => pg.url(database),
+    databaseUrl: pg.socketUrl('txmsg'),
+    serverUrl: (database) => pg.socketUrl(database),
     peakRssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = /VmHWM:\s+(\d+) kB/.exec(status);

@@ -15,8 +15,9 @@ export interface RelaySetting {
   batchSize: number;
 }
 
-/** `4x50` → 4 workers fetching 50 jobs at a time. */
+/** `4x50` → 4 workers fetching 50 jobs at a time; `none` runs no peer. */
 export function parseRelaySettings(text: string): RelaySetting[] {
+  if (text === 'none') return [];
   return text.split(',').map((setting) => {
     const [workers, batchSize] = setting.split('x').map(Number);
     return { workers, batchSize };

@@ -12,7 +12,13 @@ import {
   pushClaimParams,
   pushRecordParams,
 } from '../../src/delivery/push/push.sql';
-import { PULL_ACK_SQL, pullAckParams } from '../../src/delivery/pull/pull.sql';
+import { EXPIRE_LEASES_SQL } from '../../src/delivery/dispatch/deliveries.sql';
+import {
+  PULL_ACK_SQL,
+  PULL_NEXT_DUE_SQL,
+  PULL_RECEIVE_SQL,
+  pullAckParams,
+} from '../../src/delivery/pull/pull.sql';
 import { dataSourceOptions } from '../../src/infra/database/data-source-options';
 import { sessionOptions } from '../../src/infra/database/session-settings';
 import { DECIDE_SQL, LOCK_SQL } from '../../src/transactions/transactions.sql';
@@ -143,6 +149,10 @@ describe('hot statements on a filling window (medium: real Postgres)', () => {
         sql: PULL_ACK_SQL,
         params: pullAckParams([{ id: absent[0], group: 'shipping', receipt: 'rh_x', outcome: 'acked' }]),
       },
+      receive: { sql: PULL_RECEIVE_SQL, params: ['shipping', '', 10, 30] },
+      nextDue: { sql: PULL_NEXT_DUE_SQL, params: ['shipping', ''] },
+      expireOfMember: { sql: EXPIRE_LEASES_SQL, params: ['shipping', ''] },
+      expireAll: { sql: EXPIRE_LEASES_SQL, params: [null, ''] },
     };
     const execute = (name: string) => `EXECUTE ${name}(${statements[name].params.map(literal).join(', ')})`;
     for (const [name, { sql }] of Object.entries(statements)) {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../../infra/database/sql';
+import { HotPath } from '../../infra/database/hot-path';
+import { queryPrepared, queryRows } from '../../infra/database/sql';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
 import { EXPIRE_LEASES_SQL } from './deliveries.sql';
 
@@ -18,7 +19,10 @@ export interface QueuedDelivery {
 /** Deliveries as a whole: creation at commit, lease expiry, and what the reconciler re-queues. */
 @Injectable()
 export class DeliveriesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hotPath: HotPath,
+  ) {}
 
   /**
    * Inflight deliveries whose lease ran out (a pull consumer's invisible time, or a push worker
@@ -26,7 +30,7 @@ export class DeliveriesRepository {
    * attempt is recorded as expired. Limited to one group/member when given (a receive).
    */
   expireLeases(scope?: { group: string; member: string }): Promise<QueuedDelivery[]> {
-    return queryRows<QueuedDelivery>(this.dataSource, EXPIRE_LEASES_SQL, [
+    return queryPrepared<QueuedDelivery>(this.hotPath.dataSource, 'expire_leases', EXPIRE_LEASES_SQL, [
       scope?.group ?? null,
       scope?.member ?? '',
     ]);

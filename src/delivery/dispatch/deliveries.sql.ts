@@ -5,7 +5,9 @@ const OUT_OF_RETRIES = outOfRetriesSql('d.attempts', 'g.max_retries');
 
 /**
  * Inflight deliveries whose lease ran out become retrying at once, or dead once no retries are
- * left; each such attempt is recorded as expired ($1 group and $2 member, or null for all).
+ * left; each such attempt is recorded as expired ($1 group and $2 member, or null for all). A
+ * hot-path statement (every receive runs it first): the expired ids reach the deliveries through
+ * `= ANY`, so a generic plan prunes the windows when it runs.
  */
 export const EXPIRE_LEASES_SQL = `WITH expired AS (
          SELECT d.id FROM deliveries d
@@ -20,8 +22,8 @@ export const EXPIRE_LEASES_SQL = `WITH expired AS (
                 available_at = now(), lease_until = NULL, receipt = NULL,
                 last_error = CASE WHEN g.delivery_type = 'pull' THEN 'not acknowledged within its invisible time'
                                   ELSE 'no outcome recorded before the lease ran out' END
-           FROM expired, consumer_groups g
-          WHERE d.id = expired.id AND g.name = d.consumer_group
+           FROM consumer_groups g
+          WHERE d.id = ANY (ARRAY(SELECT id FROM expired)) AND g.name = d.consumer_group
           RETURNING d.id, d.message_id, d.consumer_group, d.state, d.attempts, d.available_at, d.last_error, g.delivery_type
        ), attempts AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error)

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows } from '../../infra/database/sql';
+import { HotPath } from '../../infra/database/hot-path';
+import { queryPrepared, queryRows } from '../../infra/database/sql';
 import { traceLeftInflightSql } from '../delivery-state';
-import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from '../delivered-message.view';
-import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
-import { NEW_RECEIPT_SQL, receiptTarget } from './pull.sql';
+import type { DeliveredMessageRow } from '../delivered-message.view';
+import { PULL_NEXT_DUE_SQL, PULL_RECEIVE_SQL, receiptTarget } from './pull.sql';
 
 export interface ReceivedRow extends DeliveredMessageRow {
   receipt: string;
@@ -21,45 +21,30 @@ export interface HeldDelivery {
 
 @Injectable()
 export class PullRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hotPath: HotPath,
+  ) {}
 
   /**
    * Takes up to `limit` ready deliveries of a group's member for `invisibleSeconds`, each with a
    * fresh receipt handle. SKIP LOCKED keeps concurrent receivers from taking the same one (G6).
    */
   receive(group: string, member: string, limit: number, invisibleSeconds: number): Promise<ReceivedRow[]> {
-    return queryRows<ReceivedRow>(
-      this.dataSource,
-      `WITH picked AS (
-         SELECT d.id FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group
-          WHERE d.consumer_group = $1 AND d.member = $2 AND d.state IN ('pending', 'retrying')
-            AND d.available_at <= now() AND ${IS_HEAD_OF_KEY}
-          ORDER BY d.available_at, d.commit_seq LIMIT $3
-          FOR UPDATE OF d SKIP LOCKED
-       ), claimed AS (
-         UPDATE deliveries d
-            SET state = 'inflight', attempts = d.attempts + 1,
-                lease_until = now() + make_interval(secs => $4),
-                receipt = ${NEW_RECEIPT_SQL}
-           FROM picked WHERE d.id = picked.id
-          RETURNING d.message_id, d.receipt, d.attempts, d.commit_seq
-       )
-       SELECT c.receipt, c.attempts, ${DELIVERED_MESSAGE_COLUMNS}
-         FROM claimed c JOIN messages m ON m.id = c.message_id
-        ORDER BY c.commit_seq`,
-      [group, member, limit, invisibleSeconds],
-    );
+    return queryPrepared<ReceivedRow>(this.hotPath.dataSource, 'pull_receive', PULL_RECEIVE_SQL, [
+      group,
+      member,
+      limit,
+      invisibleSeconds,
+    ]);
   }
 
   /** Milliseconds until something of the member's may become ready (a delay or a lease ends). */
   async nextDueMs(group: string, member: string): Promise<number | null> {
-    const [row] = await queryRows<{ ms: string | null }>(
-      this.dataSource,
-      `SELECT greatest(0, ceil(extract(epoch FROM min(
-                CASE WHEN state = 'inflight' THEN lease_until WHEN available_at > now() THEN available_at END
-              ) - now()) * 1000)) AS ms
-         FROM deliveries
-        WHERE consumer_group = $1 AND member = $2 AND state IN ('pending', 'retrying', 'inflight')`,
+    const [row] = await queryPrepared<{ ms: string | null }>(
+      this.hotPath.dataSource,
+      'pull_next_due',
+      PULL_NEXT_DUE_SQL,
       [group, member],
     );
     return row.ms === null ? null : Number(row.ms);

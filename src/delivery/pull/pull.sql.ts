@@ -1,12 +1,48 @@
-// Pull acks as one statement for a batch of ack requests, plain so a medium spec runs exactly
-// what the writer runs.
+// The pull statements of the hot path (receive, when next due, acks as one statement for a batch
+// of ack requests), plain so a medium spec runs exactly what the service runs. They run as named
+// statements planned once per connection, so each reaches the partitioned tables through ids or
+// an index, never through a join alone (plan-cache.medium-spec).
 import { countAckedSql } from '../delivery-state';
+import { DELIVERED_MESSAGE_COLUMNS } from '../delivered-message.view';
+import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
 
 /**
  * A fresh receipt handle for delivery `d`, in SQL: `rh_`, 32 random hex digits, then the
  * delivery's id as 32 hex digits, so an ack finds its delivery by primary key (`receiptTarget`).
  */
 export const NEW_RECEIPT_SQL = `'rh_' || replace(gen_random_uuid()::text, '-', '') || replace(d.id::text, '-', '')`;
+
+/**
+ * Takes up to $3 ready deliveries of group $1's member $2 for $4 seconds, each with a fresh
+ * receipt handle. SKIP LOCKED keeps concurrent receivers from taking the same one (G6). The
+ * picked ids reach the deliveries and their messages through `= ANY`, so the windows are pruned
+ * when the statement runs.
+ */
+export const PULL_RECEIVE_SQL = `WITH picked AS (
+         SELECT d.id FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group
+          WHERE d.consumer_group = $1 AND d.member = $2 AND d.state IN ('pending', 'retrying')
+            AND d.available_at <= now() AND ${IS_HEAD_OF_KEY}
+          ORDER BY d.available_at, d.commit_seq LIMIT $3
+          FOR UPDATE OF d SKIP LOCKED
+       ), claimed AS (
+         UPDATE deliveries d
+            SET state = 'inflight', attempts = d.attempts + 1,
+                lease_until = now() + make_interval(secs => $4),
+                receipt = ${NEW_RECEIPT_SQL}
+          WHERE d.id = ANY (ARRAY(SELECT id FROM picked))
+          RETURNING d.message_id, d.receipt, d.attempts, d.commit_seq
+       )
+       SELECT c.receipt, c.attempts, ${DELIVERED_MESSAGE_COLUMNS}
+         FROM claimed c JOIN messages m ON m.id = c.message_id
+        WHERE m.id = ANY (ARRAY(SELECT message_id FROM claimed))
+        ORDER BY c.commit_seq`;
+
+/** Milliseconds until something of group $1's member $2 may become ready (a delay or a lease ends). */
+export const PULL_NEXT_DUE_SQL = `SELECT greatest(0, ceil(extract(epoch FROM min(
+                CASE WHEN state = 'inflight' THEN lease_until WHEN available_at > now() THEN available_at END
+              ) - now()) * 1000)) AS ms
+         FROM deliveries
+        WHERE consumer_group = $1 AND member = $2 AND state IN ('pending', 'retrying', 'inflight')`;
 
 /**
  * Acks deliveries whose current receipt is the one given ($1 ids, $2 groups, $3 receipts, $4

@@ -8,8 +8,13 @@ import { Client } from 'pg';
 import { freePort, isAlive, waitUntil } from './free-port';
 
 export interface LocalPostgres {
-  /** Superuser URL for the given database on this server. */
+  /** Superuser URL for the given database on this server, over TCP on 127.0.0.1. */
   url(database: string): string;
+  /**
+   * The same over the server's Unix socket, a local connection without TCP's work on every
+   * write (TCP when the socket's path would be too long).
+   */
+  socketUrl(database: string): string;
   stop(): Promise<void>;
 }
 
@@ -69,12 +74,11 @@ export async function startEmbeddedPostgres(
       cause: error,
     });
   }
-  // Over the Unix socket when there is one: a local connection without TCP's work on every write.
-  const url = (db: string) =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}` +
-    (socketDir ? `?host=${encodeURIComponent(socketDir)}` : '');
+  const url = (db: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
+  const socketUrl = (db: string) =>
+    socketDir ? `${url(db)}?host=${encodeURIComponent(socketDir)}` : url(db);
   await ensureDatabase(url('postgres'), database);
-  return { url, stop: () => server.stop() };
+  return { url, socketUrl, stop: () => server.stop() };
 }
 
 /**

@@ -31,7 +31,7 @@ export async function startLocalServices(
         log(line, 'postgres'),
       );
       stops.push(pg.stop);
-      databaseUrl = pg.url('txmsg');
+      databaseUrl = pg.socketUrl('txmsg');
       if (!adminToken) {
         ({ token: adminToken, generated: generatedAdminToken } = await localAdminToken(config.dataDir));
       }
