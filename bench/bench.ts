@@ -7,6 +7,7 @@
 import { countCpu, perMessage, type CpuParts } from './cpu';
 import { ensureDatabase } from './floor';
 import { client, deliveredFigures, produceFor, startConsumer } from './load';
+import { preload } from './preload';
 import { openOutbox, parseRelaySettings, startRelay } from './peer/pg-boss-outbox';
 import { MODES, openProducers, setUpMode, startPullers, transactionStep, type Mode } from './sdk-load';
 import { startStack } from './stack';
@@ -21,6 +22,10 @@ const options = {
   relaySettings: parseRelaySettings(env.BENCH_PGBOSS_SETTINGS ?? '2x200,4x100,4x200,8x100,4x400'),
   modes: (env.BENCH_MODES?.split(',') as Mode[] | undefined) ?? MODES,
   cpuProfile: env.BENCH_CPU_PROFILE === '1',
+  /** Committed and delivered messages put in the service's tables before txmsg is measured. */
+  preload: Number(env.BENCH_PRELOAD ?? 0),
+  /** The producers' `coalesce.lingerMs`. */
+  lingerMs: Number(env.BENCH_LINGER_MS ?? 0),
 };
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -109,12 +114,26 @@ async function main() {
       null,
     );
 
+    let preloadSeconds: number | null = null;
+    if (options.preload > 0) {
+      // History of a topic of its own, so the run's messages do not go to the preload group too.
+      await api.call('PUT', `/v1/topics/preload-${run}`, {});
+      await api.call('PUT', `/v1/consumer-groups/preload-${run}`, {
+        topic: `preload-${run}`,
+        delivery: { type: 'pull' },
+      });
+      const databaseUrl = stack.databaseUrl as string;
+      preloadSeconds = await preload(databaseUrl, `preload-${run}`, `preload-${run}`, options.preload);
+      print(`preloaded ${options.preload} delivered messages in ${preloadSeconds} s`);
+    }
+
     await ensureDatabase(stack.serverUrl, 'producer');
     const producers = await openProducers(
       stack.url,
       stack.token,
       stack.serverUrl('producer'),
       options.producers,
+      options.lingerMs,
     );
     const modes: Measured[] = [];
     for (const mode of options.modes) {
@@ -138,7 +157,7 @@ async function main() {
     await producers.close();
     const peakRssMb = stack.peakRssMb();
     report(peer, tried, modes, peakRssMb);
-    print(JSON.stringify({ options, peer: tried, txmsg: modes, peakRssMb }, null, 2));
+    print(JSON.stringify({ options, preloadSeconds, peer: tried, txmsg: modes, peakRssMb }, null, 2));
   } finally {
     await api.close();
     consumer.close();

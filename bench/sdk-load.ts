@@ -25,6 +25,8 @@ export async function openProducers(
   token: string,
   databaseUrl: string,
   producers: number,
+  /** How long a call waits for company before its request goes (`coalesce.lingerMs`). */
+  lingerMs: number,
 ): Promise<Producers> {
   const pool = new Pool({ connectionString: databaseUrl, max: producers });
   await createBarrierTable((sql, params) => pool.query(sql, params));
@@ -36,7 +38,7 @@ export async function openProducers(
     requests++;
     return fetch(input, init);
   };
-  const txmsg = new Txmsg({ url, token, db: pool, fetch: counted });
+  const txmsg = new Txmsg({ url, token, db: pool, fetch: counted, coalesce: { lingerMs } });
   return { txmsg, pool, requests: () => requests, close: () => pool.end() };
 }
 
