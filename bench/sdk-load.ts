@@ -10,7 +10,8 @@ export type Mode = 'push' | 'push-batch' | 'pull';
 
 export const MODES: Mode[] = ['push', 'push-batch', 'pull'];
 
-const PULL_CONSUMERS = 4;
+/** Pull consumers of the group (`BENCH_PULL_CONSUMERS`): fewer take more per receive. */
+const PULL_CONSUMERS = Number(process.env.BENCH_PULL_CONSUMERS ?? 1);
 
 export interface Producers {
   txmsg: Txmsg;
