@@ -5,12 +5,13 @@
 // commit→consumer p50/p99 at peak and at half of it, CPU ms per message of the service (or relay),
 // Postgres and the load, and ratio = txmsg ÷ pg-boss. Then the service's peak RSS, and JSON.
 import { countCpu, perMessage, type CpuParts } from './cpu';
-import { ensureDatabase } from './floor';
 import { client, deliveredFigures, produceFor, startConsumer } from './load';
-import { preload } from './preload';
+import { preloadHistory } from './preload';
 import { openOutbox, parseRelaySettings, startRelay } from './peer/pg-boss-outbox';
 import { MODES, openProducers, setUpMode, startPullers, transactionStep, type Mode } from './sdk-load';
+import { ensureDatabase } from '../src/infra/local-services/embedded-postgres';
 import { startStack } from './stack';
+import { tableLines } from './table';
 import { resetStatements, statementCosts, type StatementCosts } from './statements';
 
 const env = process.env;
@@ -88,7 +89,7 @@ async function main() {
   const run = Date.now().toString(36);
   try {
     // The peer: its best relay setting by delivered msg/s.
-    await ensureDatabase(stack.serverUrl, 'outbox');
+    await ensureDatabase(stack.serverUrl('postgres'), 'outbox');
     const outboxUrl = stack.serverUrl('outbox');
     const outbox = await openOutbox(outboxUrl, options.producers);
     const tried: Measured[] = [];
@@ -116,18 +117,11 @@ async function main() {
 
     let preloadSeconds: number | null = null;
     if (options.preload > 0) {
-      // History of a topic of its own, so the run's messages do not go to the preload group too.
-      await api.call('PUT', `/v1/topics/preload-${run}`, {});
-      await api.call('PUT', `/v1/consumer-groups/preload-${run}`, {
-        topic: `preload-${run}`,
-        delivery: { type: 'pull' },
-      });
-      const databaseUrl = stack.databaseUrl as string;
-      preloadSeconds = await preload(databaseUrl, `preload-${run}`, `preload-${run}`, options.preload);
+      preloadSeconds = await preloadHistory(api, stack.databaseUrl as string, run, options.preload);
       print(`preloaded ${options.preload} delivered messages in ${preloadSeconds} s`);
     }
 
-    await ensureDatabase(stack.serverUrl, 'producer');
+    await ensureDatabase(stack.serverUrl('postgres'), 'producer');
     const producers = await openProducers(
       stack.url,
       stack.token,
@@ -181,9 +175,8 @@ function report(peer: Measured | null, tried: Measured[], modes: Measured[], pea
       peer ? (m.peak.messagesPerSecond / peer.peak.messagesPerSecond).toFixed(2) : 'n/a',
     ]),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   print('');
-  for (const row of rows) print(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
+  tableLines(rows).forEach(print);
   print('');
   for (const m of modes) {
     print(

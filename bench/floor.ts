@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDatabase } from '../src/infra/local-services/embedded-postgres';
 import { Client } from 'pg';
 
 const SCHEMA = `
@@ -36,18 +37,6 @@ export function findPgbench(): string | undefined {
     .pop();
 }
 
-/** Creates database `name` on the server unless it is there. */
-export async function ensureDatabase(serverUrl: (database: string) => string, name: string): Promise<void> {
-  const admin = new Client({ connectionString: serverUrl('postgres') });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-}
-
 export interface Floor {
   clients: number;
   seconds: number;
@@ -67,7 +56,7 @@ export async function measureFloor(
       skipped: 'pgbench not found: install it with `apt-get install -y postgresql` to measure the floor',
     };
   }
-  await ensureDatabase(serverUrl, 'txmsg_floor');
+  await ensureDatabase(serverUrl('postgres'), 'txmsg_floor');
   const db = new Client({ connectionString: serverUrl('txmsg_floor') });
   await db.connect();
   await db.query(SCHEMA);

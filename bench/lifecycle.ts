@@ -4,7 +4,8 @@
 // memory. Prints a table, the ratio to the floor, and JSON.
 import { measureFloor, type Floor } from './floor';
 import { client, overviewAnswerMs, phase, setUp, startConsumer } from './load';
-import { preload } from './preload';
+import { preloadHistory } from './preload';
+import { tableLines } from './table';
 import { startStack } from './stack';
 import { levelledOff, sampleEachMinute, storageActions } from './sustain';
 import { resetStatements, statementCosts, type StatementCosts } from './statements';
@@ -59,13 +60,7 @@ async function main() {
     let preloadSeconds: number | null = null;
     if (options.preload > 0) {
       if (!stack.databaseUrl) throw new Error('BENCH_PRELOAD needs the database (BENCH_DATABASE_URL)');
-      // History of a topic of its own, so the run's messages do not go to the preload group too.
-      await api.call('PUT', `/v1/topics/preload-${run}`, {});
-      await api.call('PUT', `/v1/consumer-groups/preload-${run}`, {
-        topic: `preload-${run}`,
-        delivery: { type: 'pull' },
-      });
-      preloadSeconds = await preload(stack.databaseUrl, `preload-${run}`, `preload-${run}`, options.preload);
+      preloadSeconds = await preloadHistory(api, stack.databaseUrl, run, options.preload);
     }
 
     if (options.sustainMinutes > 0) {
@@ -168,8 +163,7 @@ function report(floor: Floor | { skipped: string }, runs: Run[], peakRssMb: numb
       ]),
     ),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) print(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
+  tableLines(rows).forEach(print);
   print('');
   if (!('skipped' in floor)) {
     print(

@@ -1,6 +1,7 @@
 // BENCH_PRELOAD: retained history before the run — committed messages, each delivered and acked
 // to one group — so the hot path is measured against full tables rather than empty ones.
 import { Client } from 'pg';
+import type { Api } from './load';
 
 const CHUNK = 250_000;
 
@@ -35,4 +36,17 @@ export async function preload(url: string, topic: string, group: string, message
     await db.end();
   }
   return Math.round((performance.now() - started) / 1000);
+}
+
+/**
+ * Preloads `messages` into a topic and pull group of their own (`preload-<run>`), so the run's
+ * messages do not go to the preload group too; returns the seconds it took.
+ */
+export async function preloadHistory(api: Api, url: string, run: string, messages: number): Promise<number> {
+  await api.call('PUT', `/v1/topics/preload-${run}`, {});
+  await api.call('PUT', `/v1/consumer-groups/preload-${run}`, {
+    topic: `preload-${run}`,
+    delivery: { type: 'pull' },
+  });
+  return preload(url, `preload-${run}`, `preload-${run}`, messages);
 }

@@ -129,7 +129,8 @@ async function importWithoutSignalHooks() {
   return EmbeddedPostgres;
 }
 
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+/** Creates `database` on the server `adminUrl` (a superuser's URL) reaches, unless it is there. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
