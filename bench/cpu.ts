@@ -42,14 +42,14 @@ export interface CpuParts {
 }
 
 /** Starts counting; the returned function gives the CPU ms each part used since. */
-export function countCpu(servicePid: number | null): () => CpuParts {
-  const service = servicePid === null ? 0 : processCpuMs(servicePid);
+export function countCpu(servicePid: number): () => CpuParts {
+  const service = processCpuMs(servicePid);
   const postgres = postgresCpuMs();
   const load = process.cpuUsage();
   return () => {
     const used = process.cpuUsage(load);
     return {
-      service: servicePid === null ? NaN : processCpuMs(servicePid) - service,
+      service: processCpuMs(servicePid) - service,
       postgres: postgresCpuMs() - postgres,
       load: (used.user + used.system) / 1000,
     };
