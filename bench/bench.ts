@@ -13,6 +13,7 @@ import { ensureDatabase } from '../src/infra/local-services/embedded-postgres';
 import { startStack } from './stack';
 import { tableLines } from './table';
 import { resetStatements, statementCosts, type StatementCosts } from './statements';
+import { countSyscalls, straceAvailable, syscallsPerMessage } from './syscalls';
 
 const env = process.env;
 const options = {
@@ -27,6 +28,8 @@ const options = {
   preload: Number(env.BENCH_PRELOAD ?? 0),
   /** The producers' `coalesce.lingerMs`. */
   lingerMs: Number(env.BENCH_LINGER_MS ?? 0),
+  /** Seconds of a window at half of the peak rate with strace -f -c on the service (0: none). */
+  syscallSeconds: Number(env.BENCH_SYSCALL_SECONDS ?? (straceAvailable() ? 5 : 0)),
 };
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -43,6 +46,8 @@ interface Measured {
     producerRequestsPerMessage?: number;
   };
   halfLoad: Figures;
+  /** System calls of the service (or relay) per committed message, traced in a window of its own. */
+  syscallsPerMessage?: ReturnType<typeof syscallsPerMessage>;
 }
 
 /** Warm-up, the peak with its CPU and statements, then half of the peak rate. */
@@ -71,12 +76,27 @@ async function measure(
     ? Number(((requests() - requestsBefore) / Math.max(1, peak.committed)).toFixed(2))
     : undefined;
   const halfLoad = await run(options.seconds, peak.messagesPerSecond / 2);
+  let syscalls: Measured['syscallsPerMessage'];
+  if (options.syscallSeconds > 0) {
+    // The run drains before it returns, so every traced message's work is inside the window.
+    const stop = await countSyscalls(pid);
+    const traced = await run(options.syscallSeconds, peak.messagesPerSecond / 2);
+    syscalls = syscallsPerMessage(await stop(), traced.committed);
+  }
   print(
     `${name}: ${peak.messagesPerSecond} msg/s, p50 ${peak.latencyMs.p50} ms; at half load p50 ${halfLoad.latencyMs.p50} ms; ` +
       `per message: ${database.statementsPerMessage} statements, ${database.writeTransactionsPerMessage} write transactions` +
-      (producerRequestsPerMessage === undefined ? '' : `, ${producerRequestsPerMessage} producer requests`),
+      (producerRequestsPerMessage === undefined ? '' : `, ${producerRequestsPerMessage} producer requests`) +
+      (syscalls
+        ? `, ${syscalls.total} syscalls (${syscalls.writes} writes, ${syscalls.reads} reads: ${syscalls.top.join(', ')})`
+        : ''),
   );
-  return { name, peak: { ...peak, cpuMsPerMessage, database, producerRequestsPerMessage }, halfLoad };
+  return {
+    name,
+    peak: { ...peak, cpuMsPerMessage, database, producerRequestsPerMessage },
+    halfLoad,
+    syscallsPerMessage: syscalls,
+  };
 }
 
 async function main() {
@@ -161,7 +181,19 @@ async function main() {
 
 function report(peer: Measured | null, tried: Measured[], modes: Measured[], peakRssMb: number | null) {
   const rows = [
-    ['', 'msg/s', 'p50 ms', 'p99 ms', 'half-load p50', 'p99', 'CPU ms/msg svc', 'pg', 'load', 'ratio'],
+    [
+      '',
+      'msg/s',
+      'p50 ms',
+      'p99 ms',
+      'half-load p50',
+      'p99',
+      'CPU ms/msg svc',
+      'pg',
+      'load',
+      'syscalls/msg',
+      'ratio',
+    ],
     ...[...tried, ...modes].map((m) => [
       m === peer ? `${m.name} (best)` : m.name,
       String(m.peak.messagesPerSecond),
@@ -172,6 +204,7 @@ function report(peer: Measured | null, tried: Measured[], modes: Measured[], pea
       String(m.peak.cpuMsPerMessage.service),
       String(m.peak.cpuMsPerMessage.postgres),
       String(m.peak.cpuMsPerMessage.load),
+      m.syscallsPerMessage ? `${m.syscallsPerMessage.total} (${m.syscallsPerMessage.writes} w)` : 'n/a',
       peer ? (m.peak.messagesPerSecond / peer.peak.messagesPerSecond).toFixed(2) : 'n/a',
     ]),
   ];
