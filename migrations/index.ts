@@ -6,6 +6,7 @@ import { OperatorConsole1795600000000 } from './1795600000000-OperatorConsole';
 import { TimePartitions1795700000000 } from './1795700000000-TimePartitions';
 import { InflightKeyIndex1795800000000 } from './1795800000000-InflightKeyIndex';
 import { PushBatch1795900000000 } from './1795900000000-PushBatch';
+import { DeliveryControls1796000000000 } from './1796000000000-DeliveryControls';
 
 export const MIGRATIONS = [
   InitialSchema1795238961158,
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   TimePartitions1795700000000,
   InflightKeyIndex1795800000000,
   PushBatch1795900000000,
+  DeliveryControls1796000000000,
 ];

@@ -36,7 +36,16 @@ export class PushBatchDto {
   @IsOptional() @IsInt() @Min(0) @Max(10_000) maxWaitMs?: number;
 }
 
-/** `{type: "push", url | urls, timeoutMs?, maxConcurrency?, batch?}` or `{type: "pull"}` (SPEC §7). */
+/** `delivery.circuitBreaker`: `failures` in a row open an endpoint's circuit; a probe every `probeSeconds`. */
+export class CircuitBreakerDto {
+  @IsInt() @Min(1) @Max(1000) failures: number;
+  @IsInt() @Min(1) @Max(3600) probeSeconds: number;
+}
+
+/**
+ * `{type: "push", url | urls, timeoutMs?, maxConcurrency?, batch?, maxPerSecond?, circuitBreaker?}`
+ * or `{type: "pull"}` (SPEC §7).
+ */
 export class DeliveryDto {
   @IsIn(['push', 'pull']) type: 'push' | 'pull';
   @IsOptional() @IsUrl(HTTP_URL, { message: 'url must be an http(s) URL' }) @MaxLength(2048) url?: string;
@@ -51,6 +60,12 @@ export class DeliveryDto {
   @IsOptional() @IsInt() @Min(100) @Max(120_000) timeoutMs?: number;
   @IsOptional() @IsInt() @Min(1) @Max(1000) maxConcurrency?: number;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => PushBatchDto) batch?: PushBatchDto;
+  @IsOptional() @IsInt() @Min(1) @Max(100_000) maxPerSecond?: number;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CircuitBreakerDto)
+  circuitBreaker?: CircuitBreakerDto;
 }
 
 export class DedupeDto {

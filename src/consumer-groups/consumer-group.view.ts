@@ -1,4 +1,4 @@
-import type { ConsumerGroupRow, DeliveryStats } from './consumer-groups.repository';
+import type { ConsumerGroupRow, DeliveryStats, EndpointStats } from './consumer-groups.repository';
 
 export interface ConsumerGroupView {
   name: string;
@@ -14,6 +14,8 @@ export interface ConsumerGroupView {
         timeoutMs: number;
         maxConcurrency: number;
         batch?: { maxMessages: number; maxWaitMs: number };
+        maxPerSecond?: number;
+        circuitBreaker?: { failures: number; probeSeconds: number };
       }
     | { type: 'pull' };
   maxRetries: number;
@@ -41,6 +43,13 @@ export function toConsumerGroupView(row: ConsumerGroupRow): ConsumerGroupView {
             ...(row.pushBatchMaxMessages !== null && {
               batch: { maxMessages: row.pushBatchMaxMessages, maxWaitMs: row.pushBatchMaxWaitMs ?? 0 },
             }),
+            ...(row.pushMaxPerSecond !== null && { maxPerSecond: row.pushMaxPerSecond }),
+            ...(row.circuitFailures !== null && {
+              circuitBreaker: {
+                failures: row.circuitFailures,
+                probeSeconds: row.circuitProbeSeconds as number,
+              },
+            }),
           }
         : { type: 'pull' },
     maxRetries: row.maxRetries,
@@ -51,7 +60,19 @@ export function toConsumerGroupView(row: ConsumerGroupRow): ConsumerGroupView {
   };
 }
 
-export const withStats = (view: ConsumerGroupView, stats: DeliveryStats, ackedTotal: string) => ({
+/** The view with `stats`: backlog, acked total, pause, and each push endpoint's circuit. */
+export const withStats = (
+  view: ConsumerGroupView,
+  stats: DeliveryStats,
+  row: ConsumerGroupRow,
+  endpoints: EndpointStats[],
+) => ({
   ...view,
-  stats: { ...stats, ackedTotal: Number(ackedTotal) },
+  stats: {
+    ...stats,
+    ackedTotal: Number(row.ackedTotal),
+    paused: row.pausedAt !== null,
+    ...(row.pausedAt && { pausedAt: row.pausedAt.toISOString(), pausedBy: row.pausedBy }),
+    ...(row.deliveryType === 'push' && { endpoints }),
+  },
 });

@@ -18,19 +18,26 @@ export interface ConsumerGroupRow {
   /** Batched push: most messages a request carries, and how long the first waits for company. */
   pushBatchMaxMessages: number | null;
   pushBatchMaxWaitMs: number | null;
+  /** Rate limit of the whole group across instances (push), messages per second. */
+  pushMaxPerSecond: number | null;
+  /** Circuit breaker (push): consecutive failures that open an endpoint's circuit, probe interval. */
+  circuitFailures: number | null;
+  circuitProbeSeconds: number | null;
   maxRetries: number;
   retryBackoffSeconds: number[];
   dedupeBy: 'id' | 'key' | null;
   dedupeWindowSeconds: number | null;
   secret: string;
   ackedTotal: string;
+  pausedAt: Date | null;
+  pausedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type ConsumerGroupConfig = Omit<
   ConsumerGroupRow,
-  'name' | 'secret' | 'ackedTotal' | 'createdAt' | 'updatedAt'
+  'name' | 'secret' | 'ackedTotal' | 'createdAt' | 'updatedAt' | 'pausedAt' | 'pausedBy'
 >;
 
 export interface DeliveryStats {
@@ -40,6 +47,14 @@ export interface DeliveryStats {
   delayed: number;
   deadLetters: number;
   oldestReadyAgeSeconds: number | null;
+}
+
+/** A push endpoint (a group's url, or each member url in broadcasting) and its circuit. */
+export interface EndpointStats {
+  url: string;
+  circuit: 'closed' | 'open' | 'half_open';
+  since: string;
+  lastError: string | null;
 }
 
 export interface GroupBacklog extends DeliveryStats {
@@ -70,6 +85,9 @@ const CONFIG_COLUMNS: Record<keyof ConsumerGroupConfig, string> = {
   maxConcurrency: 'max_concurrency',
   pushBatchMaxMessages: 'push_batch_max_messages',
   pushBatchMaxWaitMs: 'push_batch_max_wait_ms',
+  pushMaxPerSecond: 'push_max_per_second',
+  circuitFailures: 'circuit_failures',
+  circuitProbeSeconds: 'circuit_probe_seconds',
   maxRetries: 'max_retries',
   retryBackoffSeconds: 'retry_backoff_seconds',
   dedupeBy: 'dedupe_by',
@@ -110,6 +128,13 @@ export class ConsumerGroupsRepository {
         [name, secret, startSeq, ...values],
       );
       if (!row) return null;
+      // One row per push URL, where its circuit lives; a URL no longer listed takes its row along.
+      await queryRows(
+        manager,
+        `WITH gone AS (DELETE FROM push_endpoints WHERE consumer_group = $1 AND NOT (url = ANY ($2::text[])))
+         INSERT INTO push_endpoints (consumer_group, url) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+        [name, config.deliveryType === 'push' ? config.pushUrls : []],
+      );
       const { created, ...group } = row;
       return { group, created };
     });
@@ -130,6 +155,39 @@ export class ConsumerGroupsRepository {
       `SELECT * FROM consumer_groups WHERE $2::text IS NULL OR name > $2 ORDER BY name LIMIT $1`,
       [limit, afterName ?? null],
     );
+  }
+
+  /** Pauses (with who did it) or resumes a group; null when there is no such group. */
+  async setPaused(name: string, by: string | null): Promise<ConsumerGroupRow | null> {
+    const [row] = await queryRows<ConsumerGroupRow>(
+      this.dataSource,
+      `UPDATE consumer_groups
+          SET paused_at = CASE WHEN $2::text IS NULL THEN NULL ELSE coalesce(paused_at, now()) END,
+              paused_by = CASE WHEN $2::text IS NULL THEN NULL ELSE coalesce(paused_by, $2) END
+        WHERE name = $1 RETURNING *`,
+      [name, by],
+    );
+    return row ?? null;
+  }
+
+  /** A push group's endpoints and their circuits (SPEC §7 `stats.endpoints`). */
+  async endpoints(name: string): Promise<EndpointStats[]> {
+    const rows = await queryRows<{
+      url: string;
+      state: EndpointStats['circuit'];
+      since: Date;
+      lastError: string | null;
+    }>(
+      this.dataSource,
+      `SELECT url, state, since, last_error FROM push_endpoints WHERE consumer_group = $1 ORDER BY url`,
+      [name],
+    );
+    return rows.map((row) => ({
+      url: row.url,
+      circuit: row.state,
+      since: row.since.toISOString(),
+      lastError: row.lastError,
+    }));
   }
 
   async delete(name: string): Promise<boolean> {

@@ -47,11 +47,7 @@ export class ConsumerGroupsService {
         `consumer group '${name}' exists with another topic or mode; delete it and create it again`,
       );
     }
-    const view = withStats(
-      toConsumerGroupView(result.group),
-      await this.groups.stats(name),
-      result.group.ackedTotal,
-    );
+    const view = await this.withStats(result.group);
     return {
       resource: result.created ? { ...view, secret: result.group.secret } : view,
       created: result.created,
@@ -61,8 +57,26 @@ export class ConsumerGroupsService {
   /** Config plus delivery stats; consumers read only the groups they are granted. */
   async get(principal: Principal, name: string) {
     principal.assertReadConsumerGroup(name);
-    const group = await this.require(name);
-    return withStats(toConsumerGroupView(group), await this.groups.stats(name), group.ackedTotal);
+    return this.withStats(await this.require(name));
+  }
+
+  /**
+   * Pauses (`by` names who) or resumes (`by` null) a group: claims and receives skip a paused
+   * group, so it gets nothing and keeps its backlog (SPEC §7). Returns the group as it is now.
+   */
+  async setPaused(name: string, by: string | null) {
+    const group = await this.groups.setPaused(name, by);
+    if (!group) throw ApiError.notFound(`consumer group '${name}'`);
+    await this.changes.changed('consumer-group', name);
+    return { group, view: await this.withStats(group) };
+  }
+
+  private async withStats(group: ConsumerGroupRow) {
+    const [stats, endpoints] = await Promise.all([
+      this.groups.stats(group.name),
+      group.deliveryType === 'push' ? this.groups.endpoints(group.name) : [],
+    ]);
+    return withStats(toConsumerGroupView(group), stats, group, endpoints);
   }
 
   async list(query: PageQuery): Promise<Page<ConsumerGroupView>> {
@@ -123,9 +137,9 @@ function toConfig(dto: PutConsumerGroupDto): ConsumerGroupConfig {
       urls = delivery.urls;
     }
   } else {
-    const extra = (['url', 'urls', 'timeoutMs', 'maxConcurrency', 'batch'] as const).find(
-      (f) => delivery[f] !== undefined,
-    );
+    const extra = (
+      ['url', 'urls', 'timeoutMs', 'maxConcurrency', 'batch', 'maxPerSecond', 'circuitBreaker'] as const
+    ).find((f) => delivery[f] !== undefined);
     if (extra) throw invalid(`delivery.${extra}`, 'is only for push delivery');
   }
   const dedupe = dto.dedupe ?? CONSUMER_GROUP_DEFAULTS.dedupe;
@@ -142,6 +156,9 @@ function toConfig(dto: PutConsumerGroupDto): ConsumerGroupConfig {
       delivery.type === 'push' ? (delivery.maxConcurrency ?? CONSUMER_GROUP_DEFAULTS.maxConcurrency) : null,
     pushBatchMaxMessages: delivery.type === 'push' ? (delivery.batch?.maxMessages ?? null) : null,
     pushBatchMaxWaitMs: delivery.type === 'push' && delivery.batch ? (delivery.batch.maxWaitMs ?? 0) : null,
+    pushMaxPerSecond: delivery.type === 'push' ? (delivery.maxPerSecond ?? null) : null,
+    circuitFailures: delivery.type === 'push' ? (delivery.circuitBreaker?.failures ?? null) : null,
+    circuitProbeSeconds: delivery.type === 'push' ? (delivery.circuitBreaker?.probeSeconds ?? null) : null,
     maxRetries: dto.maxRetries ?? CONSUMER_GROUP_DEFAULTS.maxRetries,
     retryBackoffSeconds: dto.retryBackoffSeconds ?? CONSUMER_GROUP_DEFAULTS.retryBackoffSeconds,
     dedupeBy: dedupe.by,

@@ -5,6 +5,10 @@ import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersRepository } from './dead-letters/dead-letters.repository';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { ReconcilerJob } from './retries/reconciler.job';
+import { CircuitBreaker } from './controls/circuit-breaker';
+import { RateLimiter } from './controls/rate-limiter';
+import { PauseController } from './controls/pause.controller';
+import { PauseService } from './controls/pause.service';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { AckWriter } from './pull/ack-writer';
 import { PullController } from './pull/pull.controller';
@@ -20,16 +24,19 @@ import { ReplayService } from './replay/replay.service';
 /** Getting committed messages to consumer groups (SPEC §7): push, pull, retries, dead letters, replay. */
 @Module({
   imports: [DispatchModule, ConsumerGroupsModule, DedupeModule],
-  controllers: [PullController, DeadLettersController, ReplayController],
+  controllers: [PullController, DeadLettersController, ReplayController, PauseController],
   providers: [
     AckWriter,
+    CircuitBreaker,
     DeadLettersRepository,
     DeadLettersService,
+    PauseService,
     PullRepository,
     PullService,
     PushRepository,
     PushDeliveryService,
     PushDeliveryProcessor,
+    RateLimiter,
     ReconcilerJob,
     ReplayRepository,
     ReplayService,

@@ -128,6 +128,7 @@ describe('hot statements on a filling window (medium: real Postgres)', () => {
       attempt: 1,
       startedAt: new Date(),
       ordered: false,
+      free: false,
       outcome: 'acked' as const,
       nextState: 'acked' as const,
       delaySeconds: 0,

@@ -5,6 +5,7 @@ import { HotPath } from '../../infra/database/hot-path';
 import { queryPrepared, queryRows } from '../../infra/database/sql';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
 import { EXPIRE_LEASES_SQL } from './deliveries.sql';
+import { ENDPOINT_URL, MAY_PUSH } from '../controls/gate.sql';
 
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
 export interface QueuedDelivery {
@@ -43,9 +44,28 @@ export class DeliveriesRepository {
       `SELECT d.id, d.consumer_group, 'push' AS delivery_type, d.attempts + 1 AS attempt, 0 AS delay_ms
          FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group AND g.delivery_type = 'push'
         WHERE d.state IN ('pending', 'retrying') AND d.available_at < now() - make_interval(secs => $1 / 1000.0)
-          AND ${IS_HEAD_OF_KEY}
+          AND ${IS_HEAD_OF_KEY} AND ${MAY_PUSH}
         ORDER BY d.available_at LIMIT $2`,
       [graceMs, limit],
+    );
+  }
+
+  /**
+   * A push group's deliveries that may go now, each at its due time: after a resume, or after the
+   * circuit of endpoint `url` (null: all of the group's) closed. Beyond `limit` the reconciler
+   * finds the rest as overdue.
+   */
+  readyToPush(group: string, url: string | null, limit: number): Promise<QueuedDelivery[]> {
+    return queryRows<QueuedDelivery>(
+      this.dataSource,
+      `SELECT d.id, d.consumer_group, 'push' AS delivery_type, d.attempts + 1 AS attempt,
+              greatest(0, ceil(extract(epoch FROM d.available_at - now()) * 1000))::int AS delay_ms
+         FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group AND g.delivery_type = 'push'
+        WHERE d.consumer_group = $1 AND d.state IN ('pending', 'retrying')
+          AND ($2::text IS NULL OR ${ENDPOINT_URL} = $2)
+          AND ${IS_HEAD_OF_KEY} AND ${MAY_PUSH}
+        ORDER BY d.available_at LIMIT $3`,
+      [group, url, limit],
     );
   }
 

@@ -1,7 +1,7 @@
 // The deliveries' statements, plain so a medium spec runs exactly what the repository runs.
 import { outOfRetriesSql, traceLeftInflightSql } from '../delivery-state';
 
-const OUT_OF_RETRIES = outOfRetriesSql('d.attempts', 'g.max_retries');
+const OUT_OF_RETRIES = outOfRetriesSql('d.attempts - d.free_attempts', 'g.max_retries');
 
 /**
  * Inflight deliveries whose lease ran out become retrying at once, or dead once no retries are

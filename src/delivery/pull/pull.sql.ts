@@ -21,7 +21,7 @@ export const NEW_RECEIPT_SQL = `'rh_' || replace(gen_random_uuid()::text, '-', '
 export const PULL_RECEIVE_SQL = `WITH picked AS (
          SELECT d.id FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group
           WHERE d.consumer_group = $1 AND d.member = $2 AND d.state IN ('pending', 'retrying')
-            AND d.available_at <= now() AND ${IS_HEAD_OF_KEY}
+            AND d.available_at <= now() AND g.paused_at IS NULL AND ${IS_HEAD_OF_KEY}
           ORDER BY d.available_at, d.commit_seq LIMIT $3
           FOR UPDATE OF d SKIP LOCKED
        ), claimed AS (
@@ -37,12 +37,16 @@ export const PULL_RECEIVE_SQL = `WITH picked AS (
         WHERE m.id = ANY (ARRAY(SELECT message_id FROM claimed))
         ORDER BY c.commit_seq`;
 
-/** Milliseconds until something of group $1's member $2 may become ready (a delay or a lease ends). */
+/**
+ * Milliseconds until something of group $1's member $2 may become ready (a delay or a lease
+ * ends); null while the group is paused (resuming wakes the receivers).
+ */
 export const PULL_NEXT_DUE_SQL = `SELECT greatest(0, ceil(extract(epoch FROM min(
                 CASE WHEN state = 'inflight' THEN lease_until WHEN available_at > now() THEN available_at END
               ) - now()) * 1000)) AS ms
          FROM deliveries
-        WHERE consumer_group = $1 AND member = $2 AND state IN ('pending', 'retrying', 'inflight')`;
+        WHERE consumer_group = $1 AND member = $2 AND state IN ('pending', 'retrying', 'inflight')
+          AND NOT EXISTS (SELECT 1 FROM consumer_groups g WHERE g.name = $1 AND g.paused_at IS NOT NULL)`;
 
 /**
  * Acks deliveries whose current receipt is the one given ($1 ids, $2 groups, $3 receipts, $4

@@ -2,6 +2,7 @@
 // outcome, and queues what follows (the retry, or the next message of an ordered key). Claims and
 // records from concurrent jobs are group-committed: one statement each per batch.
 import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../../config/app-config';
 import { GroupCommit, succeeded, type GroupCommitOptions } from '../../common/group-commit';
 import { leaseDeadline, retryWhileUnavailable } from '../../common/errors/unavailable';
@@ -19,6 +20,9 @@ import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.ser
 import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
 import { observeBatches } from '../../observability/group-commit.metrics';
+import { CircuitBreaker } from '../controls/circuit-breaker';
+import { RateLimiter } from '../controls/rate-limiter';
+import type { ConsumerGroupRow } from '../../consumer-groups/consumer-groups.repository';
 
 /** Claims and outcomes of concurrent push jobs: one statement per batch of up to 500. */
 const PUSH_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 500, maxInFlight: 4 };
@@ -49,26 +53,38 @@ export class PushDeliveryService {
     private readonly outbound: OutboundPolicy,
     private readonly groups: ConsumerGroupsService,
     private readonly config: AppConfig,
+    private readonly circuits: CircuitBreaker,
+    private readonly rateLimiter: RateLimiter,
   ) {
     this.batcher = new PushBatcher(outbound);
   }
 
   /** A job's attempts, concurrently within the group's limit. */
   async deliver(job: DeliverJobData): Promise<void> {
-    const slot = await this.slotFor(job.group);
+    const { slot, config } = await this.slotFor(job.group);
     const results = await Promise.allSettled(
-      job.attempts.map((attempt) => this.attempt(job.group, attempt, slot)),
+      job.attempts.map((attempt) => this.attempt(job.group, attempt, slot, config?.pushMaxPerSecond ?? null)),
     );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason; // BullMQ retries the job; claimed attempts are skipped then
   }
 
-  /** One attempt; a stale or repeated one finds nothing to claim and does nothing. */
-  private async attempt(group: string, attempt: PushAttempt, slot: Semaphore): Promise<void> {
+  /**
+   * One attempt; a stale or repeated one finds nothing to claim and does nothing, and so does one
+   * held back (group paused, circuit open). Under a rate limit a claimed attempt reserves its slot
+   * and waits for it; a wait longer than half the lease margin extends the lease by the wait first.
+   */
+  private async attempt(
+    group: string,
+    attempt: PushAttempt,
+    slot: Semaphore,
+    maxPerSecond: number | null,
+  ): Promise<void> {
     await slot.acquire();
     try {
       const delivery = await this.claims.add(attempt);
       if (!delivery) return;
+      if (maxPerSecond !== null) await this.waitForRate(group, delivery, maxPerSecond);
       const startedAt = new Date();
       const remember = (outcome: PushOutcome) => this.remember(outcome, startedAt, delivery.pushTimeoutMs);
       if (!(await this.keyDedupe.isFirst(delivery))) {
@@ -85,6 +101,9 @@ export class PushDeliveryService {
       const result = delivery.pushBatchMaxMessages
         ? await this.batcher.send(url, delivery)
         : await sendPush(url, delivery, this.outbound);
+      if (delivery.circuitFailures !== null) {
+        await this.circuits.observe({ group, url, ok: result.ok, error: result.error });
+      }
       await remember(toOutcome(delivery, startedAt, result));
       deliveryAttemptsTotal.inc({ consumer_group: group, outcome: result.ok ? 'acked' : 'failed' });
       pushLatency.observe({ consumer_group: group }, result.latencyMs / 1000);
@@ -112,14 +131,23 @@ export class PushDeliveryService {
     );
   }
 
+  private async waitForRate(group: string, delivery: ClaimedPush, maxPerSecond: number): Promise<void> {
+    const waitMs = await this.rateLimiter.reserve(group, maxPerSecond);
+    if (waitMs <= 0) return;
+    if (waitMs > (this.config.delivery.leaseMarginSeconds * 1000) / 2) {
+      await this.push.extendLease(delivery.id, delivery.attempts, waitMs / 1000);
+    }
+    await sleep(waitMs);
+  }
+
   /** Per-group maxConcurrency, per instance, from the cached group config. */
-  private async slotFor(group: string): Promise<Semaphore> {
+  private async slotFor(group: string): Promise<{ slot: Semaphore; config: ConsumerGroupRow | null }> {
     const config = await this.groups.cached(group).catch(() => null); // a deleted group: its claims find nothing
     const limit = config?.maxConcurrency ?? 1;
     const semaphore = this.limits.get(group) ?? new Semaphore(limit);
     semaphore.limit = limit;
     this.limits.set(group, semaphore);
-    return semaphore;
+    return { slot: semaphore, config };
   }
 
   /** Queues retries at their time and, in ordered groups, the next message of each finished key. */
@@ -160,19 +188,28 @@ const attemptOf = (delivery: ClaimedPush, startedAt: Date) => ({
   attempt: delivery.attempts,
   startedAt,
   ordered: delivery.ordered,
+  free: false,
 });
 
+/**
+ * What follows an attempt: acked, or retried or dead by the attempts that count. A failed probe of
+ * a half-open circuit does not count: it waits for the next probe (the circuit is open again).
+ */
 function toOutcome(delivery: ClaimedPush, startedAt: Date, result: PushResult): PushOutcome {
+  const freeProbe = !result.ok && delivery.probe;
   const step = result.ok
     ? { state: 'acked' as const, delaySeconds: 0 }
-    : afterFailure(
-        delivery.attempts,
-        delivery.maxRetries,
-        delivery.retryBackoffSeconds,
-        result.retryAfterSeconds,
-      );
+    : freeProbe
+      ? { state: 'retrying' as const, delaySeconds: delivery.circuitProbeSeconds ?? 0 }
+      : afterFailure(
+          delivery.attempts - delivery.freeAttempts,
+          delivery.maxRetries,
+          delivery.retryBackoffSeconds,
+          result.retryAfterSeconds,
+        );
   return {
     ...attemptOf(delivery, startedAt),
+    free: freeProbe,
     outcome: result.ok ? 'acked' : 'failed',
     nextState: step.state,
     delaySeconds: 'delaySeconds' in step ? step.delaySeconds : 0,

@@ -20,6 +20,8 @@ export interface ClaimedPush {
   consumerGroup: string;
   member: string;
   attempts: number;
+  /** Attempts that do not count against maxRetries (failed probes of a half-open circuit). */
+  freeAttempts: number;
   shardingKey: string | null;
   pushUrls: string[];
   mode: 'clustering' | 'broadcasting';
@@ -33,6 +35,10 @@ export interface ClaimedPush {
   /** Batched push (`delivery.batch`): null when the group pushes one message a request. */
   pushBatchMaxMessages: number | null;
   pushBatchMaxWaitMs: number | null;
+  circuitFailures: number | null;
+  circuitProbeSeconds: number | null;
+  /** Sent as the probe of its endpoint's half-open circuit. */
+  probe: boolean;
   topic: string;
   key: string | null;
   tag: string | null;
@@ -40,6 +46,9 @@ export interface ClaimedPush {
   /** The body exactly as stored (json text), spliced into the request unchanged. */
   body: string;
   publishedAt: Date;
+  /** The W3C trace context the message was produced in (SPEC §5), or null. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 export interface RecordedPush {
@@ -72,6 +81,17 @@ export class PushRepository {
       'txmsg_push_claim',
       PUSH_CLAIM_SQL,
       pushClaimParams(requests, this.config.delivery.leaseMarginSeconds),
+    );
+  }
+
+  /** Lengthens the lease of an attempt that waits for its rate-limit slot by `seconds`. */
+  async extendLease(id: string, attempt: number, seconds: number): Promise<void> {
+    await queryPrepared(
+      this.hotPath.dataSource,
+      'txmsg_push_extend_lease',
+      `UPDATE deliveries SET lease_until = lease_until + make_interval(secs => $3)
+        WHERE id = $1 AND state = 'inflight' AND attempts = $2`,
+      [id, attempt, seconds],
     );
   }
 

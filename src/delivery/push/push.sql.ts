@@ -4,6 +4,7 @@
 import { CLAIMABLE_STATES, countAckedSql, traceLeftInflightSql } from '../delivery-state';
 import type { PushAttempt } from '../dispatch/push-job';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
+import { IS_PROBE, MAY_PUSH } from '../controls/gate.sql';
 
 /** How one push attempt ended, as the record statement stores it. */
 export interface PushOutcome {
@@ -12,6 +13,8 @@ export interface PushOutcome {
   startedAt: Date;
   /** Whether the group is ordered: then a finished attempt lets the next message of its key go. */
   ordered: boolean;
+  /** A failed probe of a half-open circuit: its attempt does not count against maxRetries. */
+  free: boolean;
   outcome: 'acked' | 'failed' | 'deduplicated';
   nextState: 'acked' | 'retrying' | 'dead';
   delaySeconds: number;
@@ -35,12 +38,14 @@ export const PUSH_CLAIM_SQL = `WITH req AS (SELECT * FROM unnest($1::uuid[], $2:
           WHERE d.id = ANY ($1::uuid[]) AND d.id = req.id
             AND d.attempts = req.attempt - 1 AND d.state = ANY ($3::text[])
             AND g.name = d.consumer_group AND g.delivery_type = 'push'
-            AND ${IS_HEAD_OF_KEY}
-         RETURNING d.id, d.message_id, d.consumer_group, d.member, d.attempts, d.sharding_key,
+            AND ${IS_HEAD_OF_KEY} AND ${MAY_PUSH}
+         RETURNING d.id, d.message_id, d.consumer_group, d.member, d.attempts, d.free_attempts, d.sharding_key,
                    g.push_urls, g.mode, g.ordered, g.push_timeout_ms, g.secret, g.max_retries, g.retry_backoff_seconds,
-                   g.dedupe_by, g.dedupe_window_seconds, g.push_batch_max_messages, g.push_batch_max_wait_ms
+                   g.dedupe_by, g.dedupe_window_seconds, g.push_batch_max_messages, g.push_batch_max_wait_ms,
+                   g.circuit_failures, g.circuit_probe_seconds, ${IS_PROBE} AS probe
        )
-       SELECT c.*, m.topic, m.key, m.tag, m.headers, m.body::text AS body, m.published_at
+       SELECT c.*, m.topic, m.key, m.tag, m.headers, m.body::text AS body, m.published_at,
+              m.traceparent, m.tracestate
          FROM claimed c JOIN messages m ON m.id = c.message_id`;
 
 export const pushClaimParams = (requests: PushAttempt[], leaseMarginSeconds: number) => [
@@ -53,8 +58,8 @@ export const pushClaimParams = (requests: PushAttempt[], leaseMarginSeconds: num
 /** Records outcomes of attempts whose lease is still theirs (inflight at that attempt). */
 export const PUSH_RECORD_SQL = `WITH r AS (
          SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[],
-                              $7::int[], $8::int[], $9::text[], $10::text[])
-           AS r(id, attempt, started_at, outcome, next_state, delay_s, http_status, latency_ms, excerpt, error)
+                              $7::int[], $8::int[], $9::text[], $10::text[], $12::bool[])
+           AS r(id, attempt, started_at, outcome, next_state, delay_s, http_status, latency_ms, excerpt, error, free)
        ), moved AS (
          UPDATE deliveries d
             SET state = r.next_state, lease_until = NULL,
@@ -62,7 +67,8 @@ export const PUSH_RECORD_SQL = `WITH r AS (
                 dead_at = CASE WHEN r.next_state = 'dead' THEN now() ELSE d.dead_at END,
                 available_at = CASE WHEN r.next_state = 'retrying'
                                     THEN now() + make_interval(secs => r.delay_s) ELSE d.available_at END,
-                last_error = CASE WHEN r.next_state = 'acked' THEN d.last_error ELSE r.error END
+                last_error = CASE WHEN r.next_state = 'acked' THEN d.last_error ELSE r.error END,
+                free_attempts = d.free_attempts + CASE WHEN r.free THEN 1 ELSE 0 END
            FROM r
           WHERE d.id = ANY ($1::uuid[]) AND d.id = r.id AND d.state = $11 AND d.attempts = r.attempt
           RETURNING d.id, d.message_id, d.consumer_group, d.member, d.sharding_key, d.state, d.attempts, d.available_at
@@ -87,4 +93,5 @@ export const pushRecordParams = (outcomes: PushOutcome[]) => [
   outcomes.map((o) => o.excerpt),
   outcomes.map((o) => o.error),
   'inflight',
+  outcomes.map((o) => o.free),
 ];

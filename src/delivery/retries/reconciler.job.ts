@@ -12,6 +12,7 @@ import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { reconciledTotal } from '../delivery.metrics';
 import { DispatchService } from '../dispatch/dispatch.service';
 import { PushQueue } from '../dispatch/push-queue';
+import { CircuitBreaker } from '../controls/circuit-breaker';
 
 const OVERDUE_BATCH = 5000;
 
@@ -23,6 +24,7 @@ export class ReconcilerJob extends PeriodicJob {
     private readonly deliveries: DeliveriesRepository,
     private readonly dispatch: DispatchService,
     private readonly pushQueue: PushQueue,
+    private readonly circuits: CircuitBreaker,
   ) {
     super(dataSource, config.hasRole('dispatch'), 'delivery-reconciler', config.delivery.reconcileIntervalMs);
   }
@@ -38,6 +40,7 @@ export class ReconcilerJob extends PeriodicJob {
       reconciledTotal.inc({ reason: 'lease_expired' }, expired.length);
       await this.dispatch.handOver(expired);
     }
+    await this.circuits.probe();
     // While jobs wait for a worker, overdue deliveries are most likely among them (a backlog):
     // queuing them again would only add duplicate work. A lost job is queued again once the
     // queue has drained.
