@@ -6,6 +6,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { TxmsgError } from './errors';
 import { retryingFetch, type RetryOptions } from './retry';
 import { Coalescer, type CoalesceOptions, type Settled } from './coalescer';
+import { activeTraceFields, type TraceFields } from './trace';
 import type { operations, paths } from './schema';
 import type {
   Claim,
@@ -56,8 +57,11 @@ type EntryResult<T> = { status: number; transaction?: T; error?: unknown };
 export class TxmsgClient {
   /** Every endpoint, typed from the service's OpenAPI document. */
   readonly api: Client<paths>;
-  private readonly prepares?: Coalescer<{ body: PrepareInput; key: string }, Transaction>;
-  private readonly verdicts?: Coalescer<{ id: string; verdict: VerdictName }, Transaction>;
+  private readonly prepares?: Coalescer<{ body: PrepareInput; key: string; trace: TraceFields }, Transaction>;
+  private readonly verdicts?: Coalescer<
+    { id: string; verdict: VerdictName; trace: TraceFields },
+    Transaction
+  >;
 
   constructor(options: TxmsgOptions) {
     this.api = createClient<paths>({
@@ -93,32 +97,45 @@ export class TxmsgClient {
   // ── transactions (§5) ──
   prepare(body: PrepareInput, options: CreateOptions = {}): Promise<Transaction> {
     const key = options.idempotencyKey ?? randomUUID();
-    return this.prepares ? this.prepares.add({ body, key }) : this.prepareOne(body, key);
+    // The trace context is taken where the call is made: a coalesced call goes out later, elsewhere.
+    const trace = activeTraceFields();
+    return this.prepares ? this.prepares.add({ body, key, trace }) : this.prepareOne(body, key, trace);
   }
 
   commit(id: string): Promise<Transaction> {
-    return this.verdicts ? this.verdicts.add({ id, verdict: 'COMMIT' }) : this.decideOne(id, 'COMMIT');
+    return this.sendVerdict(id, 'COMMIT');
   }
 
   rollback(id: string): Promise<Transaction> {
-    return this.verdicts ? this.verdicts.add({ id, verdict: 'ROLLBACK' }) : this.decideOne(id, 'ROLLBACK');
+    return this.sendVerdict(id, 'ROLLBACK');
   }
 
-  private prepareOne(body: PrepareInput, key: string) {
+  private sendVerdict(id: string, verdict: VerdictName): Promise<Transaction> {
+    const trace = activeTraceFields();
+    return this.verdicts ? this.verdicts.add({ id, verdict, trace }) : this.decideOne(id, verdict, trace);
+  }
+
+  private prepareOne(body: PrepareInput, key: string, trace: TraceFields) {
     return unwrap<Transaction>(
-      this.api.POST('/v1/transactions', { body, headers: { 'Idempotency-Key': key } }),
+      this.api.POST('/v1/transactions', { body, headers: { 'Idempotency-Key': key, ...trace } }),
     );
   }
 
-  private decideOne(id: string, verdict: VerdictName) {
+  private decideOne(id: string, verdict: VerdictName, trace: TraceFields) {
     const path = verdict === 'COMMIT' ? '/v1/transactions/{id}/commit' : '/v1/transactions/{id}/rollback';
-    return unwrap<Transaction>(this.api.POST(path, { params: { path: { id } } }));
+    return unwrap<Transaction>(this.api.POST(path, { params: { path: { id } }, headers: { ...trace } }));
   }
 
-  /** Coalesced prepares: one alone as its own call, several as `POST /v1/transactions/batch`. */
-  private async prepareMany(items: { body: PrepareInput; key: string }[]): Promise<Settled<Transaction>[]> {
-    if (items.length === 1) return [await settle(this.prepareOne(items[0].body, items[0].key))];
-    const transactions = items.map(({ body, key }) => ({ ...body, idempotencyKey: key }));
+  /**
+   * Coalesced prepares: one alone as its own call, several as `POST /v1/transactions/batch`, each
+   * entry with its caller's trace context.
+   */
+  private async prepareMany(
+    items: { body: PrepareInput; key: string; trace: TraceFields }[],
+  ): Promise<Settled<Transaction>[]> {
+    if (items.length === 1)
+      return [await settle(this.prepareOne(items[0].body, items[0].key, items[0].trace))];
+    const transactions = items.map(({ body, key, trace }) => ({ ...body, idempotencyKey: key, ...trace }));
     const answer = await unwrap<{ results: EntryResult<Transaction>[] }>(
       this.api.POST('/v1/transactions/batch', { body: { transactions } }),
     );
@@ -126,10 +143,14 @@ export class TxmsgClient {
   }
 
   /** Coalesced verdicts: one alone as its own call, several as `POST /v1/transactions/verdicts`. */
-  private async decideMany(items: { id: string; verdict: VerdictName }[]): Promise<Settled<Transaction>[]> {
-    if (items.length === 1) return [await settle(this.decideOne(items[0].id, items[0].verdict))];
+  private async decideMany(
+    items: { id: string; verdict: VerdictName; trace: TraceFields }[],
+  ): Promise<Settled<Transaction>[]> {
+    if (items.length === 1)
+      return [await settle(this.decideOne(items[0].id, items[0].verdict, items[0].trace))];
+    const verdicts = items.map(({ id, verdict, trace }) => ({ id, verdict, ...trace }));
     const answer = await unwrap<{ results: EntryResult<Transaction>[] }>(
-      this.api.POST('/v1/transactions/verdicts', { body: { verdicts: items } }),
+      this.api.POST('/v1/transactions/verdicts', { body: { verdicts } }),
     );
     return answer.results.map(entryOutcome);
   }
@@ -144,7 +165,7 @@ export class TxmsgClient {
       this.api.POST('/v1/topics/{topic}/messages', {
         params: { path: { topic } },
         body: message,
-        headers: idempotencyHeader(options),
+        headers: { ...idempotencyHeader(options), ...activeTraceFields() },
       }),
     );
   }
@@ -154,7 +175,7 @@ export class TxmsgClient {
       this.api.POST('/v1/topics/{topic}/messages/batch', {
         params: { path: { topic } },
         body: { messages },
-        headers: idempotencyHeader(options),
+        headers: { ...idempotencyHeader(options), ...activeTraceFields() },
       }),
     );
   }

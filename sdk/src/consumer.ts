@@ -3,6 +3,7 @@
 // stops gracefully (no new receives; handlers in flight finish and are acked).
 import type { TxmsgClient } from './client';
 import { retryAfterOf } from './handlers';
+import { withTraceOf } from './trace';
 import type { ReceivedMessage } from './types';
 
 export interface ConsumeOptions {
@@ -45,7 +46,7 @@ export function consume(
       (invisibleSeconds * 1000) / 2,
     );
     try {
-      const retryAfterSeconds = retryAfterOf(await handle(received));
+      const retryAfterSeconds = retryAfterOf(await withTraceOf(received.message, () => handle(received)));
       if (retryAfterSeconds !== undefined) {
         await client.nack(group, received.receiptHandle, retryAfterSeconds);
       } else {

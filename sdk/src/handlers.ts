@@ -1,4 +1,5 @@
 // The two endpoints a txmsg user serves: the producer's check-back and a push consumer's webhook.
+import { withTraceOf } from './trace';
 import type { CheckRequest, PushedMessage, Verdict } from './types';
 import { signedJsonHandler, type WebhookHandler } from './webhooks';
 
@@ -48,28 +49,38 @@ export interface PushOptions {
  */
 export function pushHandler(options: PushOptions): WebhookHandler {
   const secrets = [...(options.secret ? [options.secret] : []), ...(options.secrets ?? [])];
-  return signedJsonHandler<PushedMessage | { messages: PushedMessage[] }>(secrets, async (pushed) => {
-    if ('messages' in pushed && Array.isArray(pushed.messages)) {
-      const outcomes = await Promise.allSettled(pushed.messages.map((m) => options.handle(m)));
-      const failed = pushed.messages
-        .filter((_, i) => {
-          const outcome = outcomes[i];
-          return outcome.status === 'rejected' || retryAfterOf(outcome.value) !== undefined;
-        })
-        .map((m) => m.id);
-      return { status: 200, body: { failed } };
-    }
-    const message = pushed as PushedMessage;
-    const seconds = retryAfterOf(await options.handle(message));
-    if (seconds !== undefined) {
-      return {
-        status: 503,
-        headers: { 'retry-after': String(seconds) },
-        body: { retryAfterSeconds: seconds },
+  return signedJsonHandler<PushedMessage | { messages: PushedMessage[] }>(
+    secrets,
+    async (pushed, headers) => {
+      if ('messages' in pushed && Array.isArray(pushed.messages)) {
+        const outcomes = await Promise.allSettled(
+          pushed.messages.map((m) => withTraceOf(m, () => options.handle(m))),
+        );
+        const failed = pushed.messages
+          .filter((_, i) => {
+            const outcome = outcomes[i];
+            return outcome.status === 'rejected' || retryAfterOf(outcome.value) !== undefined;
+          })
+          .map((m) => m.id);
+        return { status: 200, body: { failed } };
+      }
+      const message = pushed as PushedMessage;
+      // The request's own traceparent has txmsg's push span as the parent when txmsg traces.
+      const fields = {
+        traceparent: firstOf(headers.traceparent) ?? message.traceparent,
+        tracestate: firstOf(headers.tracestate) ?? message.tracestate,
       };
-    }
-    return { status: 200, body: { ok: true } };
-  });
+      const seconds = retryAfterOf(await withTraceOf(fields, () => options.handle(message)));
+      if (seconds !== undefined) {
+        return {
+          status: 503,
+          headers: { 'retry-after': String(seconds) },
+          body: { retryAfterSeconds: seconds },
+        };
+      }
+      return { status: 200, body: { ok: true } };
+    },
+  );
 }
 
 /** The delay a handler asked for by resolving to `{retryAfterSeconds}`, in whole seconds. */
@@ -77,3 +88,5 @@ export function retryAfterOf(outcome: unknown): number | undefined {
   const seconds = (outcome as Partial<RetryLater> | null | undefined)?.retryAfterSeconds;
   return typeof seconds === 'number' ? Math.max(0, Math.ceil(seconds)) : undefined;
 }
+
+const firstOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

@@ -35,4 +35,5 @@ export {
   type WebhookAnswer,
   type WebhookHandler,
 } from './webhooks';
+export { activeTraceFields, withTraceOf, type TraceFields } from './trace';
 export type * from './types';

@@ -43,6 +43,9 @@ export interface Message {
   body: unknown;
   shardingKey: string | null;
   publishedAt: string | null;
+  /** The W3C trace context the message was produced in, when the producer sent one. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** A push request's body (SPEC §7). */

@@ -9,6 +9,8 @@ export interface CheckRequest {
   url: string;
   secrets: string[];
   timeoutMs: number;
+  /** W3C trace context headers (`traceparent`, `tracestate`) to send along. */
+  traceHeaders: Record<string, string>;
   payload: {
     type: 'transaction.check';
     transactionId: string;
@@ -30,7 +32,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export async function sendCheck(check: CheckRequest, policy: OutboundPolicy): Promise<CheckResult> {
   const body = JSON.stringify(check.payload);
-  const headers = { ...signWebhook(check.secrets, `chk_${newId()}`, body) };
+  const headers = { ...signWebhook(check.secrets, `chk_${newId()}`, body), ...check.traceHeaders };
   const response = await postJson(check.url, body, headers, check.timeoutMs, MAX_RESPONSE_BYTES, policy);
   if (response.statusCode === null) {
     return { outcome: 'ERROR', httpStatus: null, latencyMs: response.latencyMs, error: response.error };

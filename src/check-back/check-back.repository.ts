@@ -8,6 +8,9 @@ export interface ClaimedCheck {
   producerGroup: string;
   checks: number;
   createdAt: Date;
+  /** The W3C trace context the transaction was prepared in, sent on with its check-backs. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** Leases never end before the check's own time-out, so a slow producer is never asked twice at once. */
@@ -50,7 +53,7 @@ export class CheckBackRepository {
               check_lease_until = now() + make_interval(secs => g.checkback_timeout_ms / 1000.0 + ${LEASE_MARGIN_SECONDS})
          FROM picked, producer_groups g
         WHERE t.id = picked.id AND g.name = t.producer_group
-       RETURNING t.id, t.producer_group, t.checks, t.created_at`,
+       RETURNING t.id, t.producer_group, t.checks, t.created_at, t.traceparent, t.tracestate`,
       [limit, perGroup, [...inflight.keys()], owner, [...inflight.values()]],
     );
   }

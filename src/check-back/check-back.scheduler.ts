@@ -1,6 +1,7 @@
 // Check-back (SPEC §5): finds due PREPARED transactions (and STUCK ones an operator rechecks) in
 // Postgres, asks the producer for the verdict, and records the answer. The schedule lives in Postgres (durable, restart-safe); row
 // leases with SKIP LOCKED keep many instances from checking the same transaction at once (G6).
+import { inSpan, outgoingTraceHeaders, SpanKind } from '../observability/trace-context';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -112,21 +113,36 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
     const claimedAt = Date.now();
     const group = await this.producerGroups.cached(claim.producerGroup);
     const attempt = claim.checks + 1;
-    const result = await sendCheck(
+    const trace = claim.traceparent ? { traceparent: claim.traceparent, tracestate: claim.tracestate } : null;
+    const messages = await this.messages.summariesOf(claim.id, this.dataSource);
+    const result = await inSpan(
+      'txmsg check-back',
       {
-        url: group.checkbackUrl,
-        secrets: group.signingSecrets(),
-        timeoutMs: group.checkbackTimeoutMs,
-        payload: {
-          type: 'transaction.check',
-          transactionId: claim.id,
-          producerGroup: group.name,
-          attempt,
-          createdAt: claim.createdAt.toISOString(),
-          messages: await this.messages.summariesOf(claim.id, this.dataSource),
-        },
+        kind: SpanKind.CLIENT,
+        parent: trace,
+        attributes: { 'txmsg.transaction_id': claim.id, 'txmsg.attempt': attempt },
       },
-      this.outbound,
+      async (span) => {
+        const checked = await sendCheck(
+          {
+            url: group.checkbackUrl,
+            secrets: group.signingSecrets(),
+            timeoutMs: group.checkbackTimeoutMs,
+            traceHeaders: outgoingTraceHeaders(span, trace),
+            payload: {
+              type: 'transaction.check',
+              transactionId: claim.id,
+              producerGroup: group.name,
+              attempt,
+              createdAt: claim.createdAt.toISOString(),
+              messages,
+            },
+          },
+          this.outbound,
+        );
+        span.setAttribute('txmsg.outcome', checked.outcome);
+        return checked;
+      },
     );
     checkbacksTotal.inc({ producer_group: group.name, outcome: result.outcome });
     checkbackLatency.observe({ producer_group: group.name }, result.latencyMs / 1000);

@@ -1,4 +1,7 @@
-/** A message as consumers see it (pull receive, dead letters); push sends the same fields. */
+/**
+ * A message as consumers see it (pull receive, dead letters); push sends the same fields. The
+ * producer's W3C trace context comes along when it sent one (SPEC §5).
+ */
 export interface DeliveredMessageRow {
   messageId: string;
   topic: string;
@@ -8,6 +11,8 @@ export interface DeliveredMessageRow {
   body: unknown;
   shardingKey: string | null;
   publishedAt: Date;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 export const toDeliveredMessage = (row: DeliveredMessageRow) => ({
@@ -19,8 +24,10 @@ export const toDeliveredMessage = (row: DeliveredMessageRow) => ({
   body: row.body,
   shardingKey: row.shardingKey,
   publishedAt: row.publishedAt.toISOString(),
+  ...(row.traceparent && { traceparent: row.traceparent }),
+  ...(row.tracestate && { tracestate: row.tracestate }),
 });
 
 /** The message columns, selected from `messages m`, that DeliveredMessageRow needs. */
 export const DELIVERED_MESSAGE_COLUMNS = `m.id AS message_id, m.topic, m.key, m.tag, m.headers, m.body,
-  m.sharding_key, m.published_at`;
+  m.sharding_key, m.published_at, m.traceparent, m.tracestate`;

@@ -1,3 +1,4 @@
+import type { TraceContext } from '../observability/trace-context';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -108,4 +109,6 @@ export class SendBatchDto {
 export interface NewMessage extends MessageFieldsDto {
   id: string;
   topic: string;
+  /** The W3C trace context the producer sent it in (SPEC §5), or none. */
+  trace?: TraceContext | null;
 }

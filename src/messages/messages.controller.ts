@@ -1,3 +1,4 @@
+import { traceContextOf } from '../observability/trace-context';
 import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -21,9 +22,16 @@ export class MessagesController {
     @Param('topic', ParseNamePipe) topic: string,
     @Body() dto: MessageFieldsDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers() headers: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { status, body } = await this.messages.send(principal, topic, dto, idempotencyKey);
+    const { status, body } = await this.messages.send(
+      principal,
+      topic,
+      dto,
+      idempotencyKey,
+      traceContextOf(headers),
+    );
     reply.status(status);
     return body;
   }
@@ -35,9 +43,16 @@ export class MessagesController {
     @Param('topic', ParseNamePipe) topic: string,
     @Body() dto: SendBatchDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers() headers: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { status, body } = await this.messages.sendBatch(principal, topic, dto, idempotencyKey);
+    const { status, body } = await this.messages.sendBatch(
+      principal,
+      topic,
+      dto,
+      idempotencyKey,
+      traceContextOf(headers),
+    );
     reply.status(status);
     return body;
   }

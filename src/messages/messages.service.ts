@@ -1,4 +1,5 @@
 // Plain sends (SPEC §6): messages committed at once, one or a batch of up to 1000 atomically.
+import type { TraceContext } from '../observability/trace-context';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { newId } from '../common/ids';
@@ -14,7 +15,13 @@ export class MessagesService {
     private readonly writer: SendWriter,
   ) {}
 
-  async send(principal: Principal, topic: string, dto: MessageFieldsDto, idempotencyKey?: string) {
+  async send(
+    principal: Principal,
+    topic: string,
+    dto: MessageFieldsDto,
+    idempotencyKey?: string,
+    trace: TraceContext | null = null,
+  ) {
     principal.assertTopic(topic);
     assertIdempotencyKey(idempotencyKey);
     await this.topics.assertExist([topic]);
@@ -23,7 +30,7 @@ export class MessagesService {
       scope: `${principal.id}:send:${topic}`,
       key: idempotencyKey,
       request: dto,
-      messages: [{ ...dto, id, topic }],
+      messages: [{ ...dto, id, topic, trace }],
       answer: (publishedAt) => ({
         id,
         topic,
@@ -33,11 +40,17 @@ export class MessagesService {
     });
   }
 
-  async sendBatch(principal: Principal, topic: string, dto: SendBatchDto, idempotencyKey?: string) {
+  async sendBatch(
+    principal: Principal,
+    topic: string,
+    dto: SendBatchDto,
+    idempotencyKey?: string,
+    trace: TraceContext | null = null,
+  ) {
     principal.assertTopic(topic);
     assertIdempotencyKey(idempotencyKey);
     await this.topics.assertExist([topic]);
-    const messages = dto.messages.map((message) => ({ ...message, id: newId(), topic }));
+    const messages = dto.messages.map((message) => ({ ...message, id: newId(), topic, trace }));
     return this.writer.send({
       scope: `${principal.id}:batch:${topic}`,
       key: idempotencyKey,

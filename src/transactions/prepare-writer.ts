@@ -15,10 +15,13 @@ import type { PrepareTransactionDto } from './transaction.dto';
 import { toTransactionSummary } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
 import { observeBatches } from '../observability/group-commit.metrics';
+import type { TraceContext } from '../observability/trace-context';
 
 export interface PrepareRequest extends KeyedRequest {
   request: PrepareTransactionDto;
   immunitySeconds: number;
+  /** The caller's W3C trace context, stored with the transaction and each message. */
+  trace: TraceContext | null;
 }
 
 /** What a prepare answers: the transaction as created (nothing resolved yet). */
@@ -56,9 +59,9 @@ export class PrepareWriter {
   ): Promise<Prepared[]> {
     const created = indexes.map((i) => {
       const id = newId();
-      const { request: dto, immunitySeconds } = requests[i];
-      const messages = dto.messages.map((m) => ({ ...m, id: newId(), transactionId: id }));
-      return { id, producerGroup: dto.producerGroup, immunitySeconds, messages };
+      const { request: dto, immunitySeconds, trace } = requests[i];
+      const messages = dto.messages.map((m) => ({ ...m, id: newId(), transactionId: id, trace }));
+      return { id, producerGroup: dto.producerGroup, immunitySeconds, trace, messages };
     });
     const rows = await this.transactions.insertMany(
       created,

@@ -2,6 +2,7 @@
 // concurrent calls: each entry is validated and run exactly as its single call would be, all at
 // once, so they share the group-commit writers' batches; each gets its own status and body, and
 // one entry's failure never touches another.
+import { traceContextOf, type TraceContext } from '../observability/trace-context';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { ErrorCode, errorBody, type ErrorBody } from '../common/errors/api-error';
@@ -41,17 +42,34 @@ async function settle<T>(run: () => Promise<{ status: number; body: T }>): Promi
 export class TransactionBatchesService {
   constructor(private readonly transactions: TransactionsService) {}
 
-  prepare(principal: Principal, entries: unknown[]) {
+  /** `trace` is the request's; an entry with a trace context of its own keeps its own. */
+  prepare(principal: Principal, entries: unknown[], trace: TraceContext | null) {
     return this.all(entries, async (entry) => {
-      const { idempotencyKey, ...dto } = await validated(entry, PrepareBatchEntryDto);
-      return this.transactions.prepare(principal, dto, idempotencyKey);
+      const { idempotencyKey, traceparent, tracestate, ...dto } = await validated(
+        entry,
+        PrepareBatchEntryDto,
+      );
+      return this.transactions.prepare(
+        principal,
+        dto,
+        idempotencyKey,
+        entryTrace(traceparent, tracestate, trace),
+      );
     });
   }
 
-  decide(principal: Principal, entries: unknown[]) {
+  decide(principal: Principal, entries: unknown[], trace: TraceContext | null) {
     return this.all(entries, async (entry) => {
-      const { id, verdict } = await validated(entry, VerdictEntryDto);
-      return { status: 200, body: await this.transactions.decide(principal, parseId.transform(id), verdict) };
+      const { id, verdict, traceparent, tracestate } = await validated(entry, VerdictEntryDto);
+      return {
+        status: 200,
+        body: await this.transactions.decide(
+          principal,
+          parseId.transform(id),
+          verdict,
+          entryTrace(traceparent, tracestate, trace),
+        ),
+      };
     });
   }
 
@@ -59,3 +77,10 @@ export class TransactionBatchesService {
     return { results: await Promise.all(entries.map((entry) => settle(() => run(entry)))) };
   }
 }
+
+/** An entry's own trace context when it has a valid one, else the request's. */
+const entryTrace = (
+  traceparent: string | undefined,
+  tracestate: string | undefined,
+  request: TraceContext | null,
+) => (traceparent === undefined ? request : traceContextOf({ traceparent, tracestate }));

@@ -1,3 +1,4 @@
+import { traceContextOf } from '../observability/trace-context';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -25,9 +26,15 @@ export class TransactionsController {
     @CurrentPrincipal() principal: Principal,
     @Body() dto: PrepareTransactionDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers() headers: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { status, body } = await this.transactions.prepare(principal, dto, idempotencyKey);
+    const { status, body } = await this.transactions.prepare(
+      principal,
+      dto,
+      idempotencyKey,
+      traceContextOf(headers),
+    );
     reply.status(status);
     return body;
   }
@@ -35,27 +42,43 @@ export class TransactionsController {
   /** Independent transactions, each answered as `POST /v1/transactions` would answer it. */
   @Post('batch')
   @HttpCode(200)
-  prepareBatch(@CurrentPrincipal() principal: Principal, @Body() dto: PrepareBatchDto) {
-    return this.batches.prepare(principal, dto.transactions);
+  prepareBatch(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: PrepareBatchDto,
+    @Headers() headers: Record<string, unknown>,
+  ) {
+    return this.batches.prepare(principal, dto.transactions, traceContextOf(headers));
   }
 
   /** Verdicts on independent transactions, each answered as its commit or rollback call would be. */
   @Post('verdicts')
   @HttpCode(200)
-  decideBatch(@CurrentPrincipal() principal: Principal, @Body() dto: VerdictBatchDto) {
-    return this.batches.decide(principal, dto.verdicts);
+  decideBatch(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: VerdictBatchDto,
+    @Headers() headers: Record<string, unknown>,
+  ) {
+    return this.batches.decide(principal, dto.verdicts, traceContextOf(headers));
   }
 
   @Post(':id/commit')
   @HttpCode(200)
-  commit(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string) {
-    return this.transactions.decide(principal, id, 'COMMIT');
+  commit(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers() headers: Record<string, unknown>,
+  ) {
+    return this.transactions.decide(principal, id, 'COMMIT', traceContextOf(headers));
   }
 
   @Post(':id/rollback')
   @HttpCode(200)
-  rollback(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string) {
-    return this.transactions.decide(principal, id, 'ROLLBACK');
+  rollback(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers() headers: Record<string, unknown>,
+  ) {
+    return this.transactions.decide(principal, id, 'ROLLBACK', traceContextOf(headers));
   }
 
   @Get(':id')

@@ -1,3 +1,4 @@
+import type { TraceContext } from '../observability/trace-context';
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { insertMessagesParams, insertMessagesSql, type StoredMessage } from '../messages/messages.sql';
@@ -46,7 +47,12 @@ export interface CheckAttemptRow {
 export class TransactionsRepository {
   /** Inserts PREPARED transactions with their messages, in one statement. */
   insertMany(
-    transactions: { id: string; producerGroup: string; immunitySeconds: number }[],
+    transactions: {
+      id: string;
+      producerGroup: string;
+      immunitySeconds: number;
+      trace: TraceContext | null;
+    }[],
     messages: StoredMessage[],
     runner: DataSource | EntityManager,
   ): Promise<TransactionRow[]> {
@@ -54,9 +60,10 @@ export class TransactionsRepository {
       runner,
       'txmsg_transactions_insert',
       `WITH prepared AS (
-         INSERT INTO transactions (id, producer_group, state, next_check_at)
-         SELECT id, producer_group, 'PREPARED', now() + make_interval(secs => immunity)
-           FROM unnest($1::uuid[], $2::text[], $3::int[]) AS t(id, producer_group, immunity)
+         INSERT INTO transactions (id, producer_group, state, next_check_at, traceparent, tracestate)
+         SELECT id, producer_group, 'PREPARED', now() + make_interval(secs => immunity), traceparent, tracestate
+           FROM unnest($1::uuid[], $2::text[], $3::int[], $17::text[], $18::text[])
+             AS t(id, producer_group, immunity, traceparent, tracestate)
          RETURNING *
        ), stored AS (${insertMessagesSql(4)})
        SELECT * FROM prepared`,
@@ -65,6 +72,8 @@ export class TransactionsRepository {
         transactions.map((t) => t.producerGroup),
         transactions.map((t) => t.immunitySeconds),
         ...insertMessagesParams(messages, false),
+        transactions.map((t) => t.trace?.traceparent ?? null),
+        transactions.map((t) => t.trace?.tracestate ?? null),
       ],
     );
   }

@@ -1,4 +1,5 @@
 // Half messages (SPEC §5): prepare, then commit or roll back all messages of a transaction together.
+import { inSpan, SpanKind, type TraceContext } from '../observability/trace-context';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -27,28 +28,45 @@ export class TransactionsService {
     private readonly verdicts: VerdictWriter,
   ) {}
 
-  async prepare(principal: Principal, dto: PrepareTransactionDto, idempotencyKey?: string) {
-    principal.assertProducerGroup(dto.producerGroup);
-    dto.messages.forEach((message) => principal.assertTopic(message.topic));
-    assertIdempotencyKey(idempotencyKey);
-    const group = await this.producerGroups.cached(dto.producerGroup);
-    await this.topics.assertExist(dto.messages.map((message) => message.topic));
-    return this.preparer.prepare({
-      scope: `${principal.id}:prepare`,
-      key: idempotencyKey,
-      request: dto,
-      immunitySeconds: dto.checkImmunitySeconds ?? group.checkImmunitySeconds,
-    });
+  /** Prepares a transaction, in a span that is a child of the caller's `trace` (stored with it). */
+  prepare(
+    principal: Principal,
+    dto: PrepareTransactionDto,
+    idempotencyKey?: string,
+    trace: TraceContext | null = null,
+  ) {
+    return inSpan(
+      'txmsg prepare',
+      { kind: SpanKind.SERVER, parent: trace, attributes: { 'txmsg.producer_group': dto.producerGroup } },
+      async () => {
+        principal.assertProducerGroup(dto.producerGroup);
+        dto.messages.forEach((message) => principal.assertTopic(message.topic));
+        assertIdempotencyKey(idempotencyKey);
+        const group = await this.producerGroups.cached(dto.producerGroup);
+        await this.topics.assertExist(dto.messages.map((message) => message.topic));
+        return this.preparer.prepare({
+          scope: `${principal.id}:prepare`,
+          key: idempotencyKey,
+          request: dto,
+          immunitySeconds: dto.checkImmunitySeconds ?? group.checkImmunitySeconds,
+          trace,
+        });
+      },
+    );
   }
 
   /** A verdict from the producer API; grants are checked against the transaction's group. */
-  decide(principal: Principal, id: string, verdict: Verdict): Promise<TransactionSummary> {
-    return this.verdicts.decide({
-      id,
-      verdict,
-      resolvedBy: 'producer',
-      principal,
-    });
+  decide(
+    principal: Principal,
+    id: string,
+    verdict: Verdict,
+    trace: TraceContext | null = null,
+  ): Promise<TransactionSummary> {
+    return inSpan(
+      verdict === 'COMMIT' ? 'txmsg commit' : 'txmsg rollback',
+      { kind: SpanKind.SERVER, parent: trace, attributes: { 'txmsg.transaction_id': id } },
+      () => this.verdicts.decide({ id, verdict, resolvedBy: 'producer', principal }),
+    );
   }
 
   /** A verdict from an operator (admin API). */

@@ -20,6 +20,7 @@ import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.ser
 import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
 import { observeBatches } from '../../observability/group-commit.metrics';
+import { inSpan, outgoingTraceHeaders, SpanKind } from '../../observability/trace-context';
 import { CircuitBreaker } from '../controls/circuit-breaker';
 import { RateLimiter } from '../controls/rate-limiter';
 import type { ConsumerGroupRow } from '../../consumer-groups/consumer-groups.repository';
@@ -98,9 +99,7 @@ export class PushDeliveryService {
         await remember(skipped(delivery, startedAt, 'failed', `${url} is no longer among the group's urls`));
         return;
       }
-      const result = delivery.pushBatchMaxMessages
-        ? await this.batcher.send(url, delivery)
-        : await sendPush(url, delivery, this.outbound);
+      const result = await this.send(url, delivery);
       if (delivery.circuitFailures !== null) {
         await this.circuits.observe({ group, url, ok: result.ok, error: result.error });
       }
@@ -128,6 +127,32 @@ export class PushDeliveryService {
           deliveryId: outcome.id,
           error: String(error),
         }),
+    );
+  }
+
+  /** One push attempt in a span, a child of the message's trace context (SPEC §5). */
+  private send(url: string, delivery: ClaimedPush): Promise<PushResult> {
+    const trace = delivery.traceparent
+      ? { traceparent: delivery.traceparent, tracestate: delivery.tracestate }
+      : null;
+    return inSpan(
+      'txmsg push',
+      {
+        kind: SpanKind.CLIENT,
+        parent: trace,
+        attributes: {
+          'txmsg.consumer_group': delivery.consumerGroup,
+          'txmsg.message_id': delivery.messageId,
+          'txmsg.attempt': delivery.attempts,
+        },
+      },
+      async (span) => {
+        const result = delivery.pushBatchMaxMessages
+          ? await this.batcher.send(url, delivery)
+          : await sendPush(url, delivery, this.outbound, outgoingTraceHeaders(span, trace));
+        if (result.httpStatus !== null) span.setAttribute('http.response.status_code', result.httpStatus);
+        return result;
+      },
     );
   }
 

@@ -28,6 +28,8 @@ export function pushPayload(delivery: ClaimedPush): string {
     shardingKey: delivery.shardingKey,
     publishedAt: delivery.publishedAt.toISOString(),
     attempt: delivery.attempts,
+    ...(delivery.traceparent && { traceparent: delivery.traceparent }),
+    ...(delivery.tracestate && { tracestate: delivery.tracestate }),
   });
   // The body goes out byte for byte as the producer sent it (stored as json, not re-encoded).
   return `${envelope.slice(0, -1)},"body":${delivery.body}}`;
@@ -81,6 +83,7 @@ export async function sendPush(
   url: string,
   delivery: ClaimedPush,
   policy: OutboundPolicy,
+  traceHeaders: Record<string, string> = {},
 ): Promise<PushResult> {
   const payload = pushPayload(delivery);
   const headers = {
@@ -88,6 +91,7 @@ export async function sendPush(
     'txmsg-attempt': String(delivery.attempts),
     'txmsg-topic': delivery.topic,
     'txmsg-consumer-group': delivery.consumerGroup,
+    ...traceHeaders,
   };
   return toResult(await postJson(url, payload, headers, delivery.pushTimeoutMs, 16 * 1024, policy));
 }
