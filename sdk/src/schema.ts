@@ -435,6 +435,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consumer-groups/{group}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops all delivery to the group until it is resumed (200 with the group; repeating is 200). */
+        post: operations["PauseController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consumer-groups/{group}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delivers the group's backlog again, in order (200 with the group; repeating is 200). */
+        post: operations["PauseController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consumer-groups/{group}/claims": {
         parameters: {
             query?: never;
@@ -691,6 +725,8 @@ export interface components {
             checkImmunitySeconds?: number;
             /** @description The entry's Idempotency-Key (SPEC §3 rules, per entry). */
             idempotencyKey?: string;
+            traceparent?: string;
+            tracestate?: string;
         };
         PrepareBatchDto: {
             transactions: components["schemas"]["PrepareBatchEntryDto"][];
@@ -699,6 +735,8 @@ export interface components {
             id: string;
             /** @enum {string} */
             verdict: "COMMIT" | "ROLLBACK";
+            traceparent?: string;
+            tracestate?: string;
         };
         VerdictBatchDto: {
             verdicts: components["schemas"]["VerdictEntryDto"][];
@@ -710,6 +748,10 @@ export interface components {
             maxMessages: number;
             maxWaitMs?: number;
         };
+        CircuitBreakerDto: {
+            failures: number;
+            probeSeconds: number;
+        };
         DeliveryDto: {
             /** @enum {string} */
             type: "push" | "pull";
@@ -719,6 +761,8 @@ export interface components {
             timeoutMs?: number;
             maxConcurrency?: number;
             batch?: components["schemas"]["PushBatchDto"];
+            maxPerSecond?: number;
+            circuitBreaker?: components["schemas"]["CircuitBreakerDto"];
         };
         DedupeDto: {
             /** @enum {string} */
@@ -1024,7 +1068,12 @@ export interface operations {
     MessagesController_send: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C trace context: stored with the messages and sent on to consumers and check-backs */
+                traceparent?: string;
+                /** @description W3C trace state, kept beside traceparent */
+                tracestate?: string;
+            };
             path: {
                 topic: string;
             };
@@ -1047,7 +1096,12 @@ export interface operations {
     MessagesController_sendBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C trace context: stored with the messages and sent on to consumers and check-backs */
+                traceparent?: string;
+                /** @description W3C trace state, kept beside traceparent */
+                tracestate?: string;
+            };
             path: {
                 topic: string;
             };
@@ -1116,7 +1170,12 @@ export interface operations {
     TransactionsController_prepare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C trace context: stored with the messages and sent on to consumers and check-backs */
+                traceparent?: string;
+                /** @description W3C trace state, kept beside traceparent */
+                tracestate?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1137,7 +1196,12 @@ export interface operations {
     TransactionsController_prepareBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C trace context: stored with the messages and sent on to consumers and check-backs */
+                traceparent?: string;
+                /** @description W3C trace state, kept beside traceparent */
+                tracestate?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1158,7 +1222,12 @@ export interface operations {
     TransactionsController_decideBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C trace context: stored with the messages and sent on to consumers and check-backs */
+                traceparent?: string;
+                /** @description W3C trace state, kept beside traceparent */
+                tracestate?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1179,7 +1248,12 @@ export interface operations {
     TransactionsController_commit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C trace context: stored with the messages and sent on to consumers and check-backs */
+                traceparent?: string;
+                /** @description W3C trace state, kept beside traceparent */
+                tracestate?: string;
+            };
             path: {
                 id: string;
             };
@@ -1198,7 +1272,12 @@ export interface operations {
     TransactionsController_rollback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C trace context: stored with the messages and sent on to consumers and check-backs */
+                traceparent?: string;
+                /** @description W3C trace state, kept beside traceparent */
+                tracestate?: string;
+            };
             path: {
                 id: string;
             };
@@ -1465,6 +1544,44 @@ export interface operations {
                 "application/json": components["schemas"]["ReplayDto"];
             };
         };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PauseController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PauseController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {

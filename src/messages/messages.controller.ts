@@ -1,3 +1,4 @@
+import { AcceptsTraceContext } from '../common/http/trace-headers';
 import { traceContextOf } from '../observability/trace-context';
 import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -17,6 +18,7 @@ export class MessagesController {
 
   /** Publishes one message, committed at once (201; 200 for a repeated Idempotency-Key). */
   @Post()
+  @AcceptsTraceContext()
   async send(
     @CurrentPrincipal() principal: Principal,
     @Param('topic', ParseNamePipe) topic: string,
@@ -38,6 +40,7 @@ export class MessagesController {
 
   /** Publishes 1..1000 messages atomically. */
   @Post('batch')
+  @AcceptsTraceContext()
   async sendBatch(
     @CurrentPrincipal() principal: Principal,
     @Param('topic', ParseNamePipe) topic: string,

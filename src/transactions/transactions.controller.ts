@@ -1,3 +1,4 @@
+import { AcceptsTraceContext } from '../common/http/trace-headers';
 import { traceContextOf } from '../observability/trace-context';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -22,6 +23,7 @@ export class TransactionsController {
 
   /** Prepares a half transaction (201); a repeated Idempotency-Key returns the original (200). */
   @Post()
+  @AcceptsTraceContext()
   async prepare(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: PrepareTransactionDto,
@@ -41,6 +43,7 @@ export class TransactionsController {
 
   /** Independent transactions, each answered as `POST /v1/transactions` would answer it. */
   @Post('batch')
+  @AcceptsTraceContext()
   @HttpCode(200)
   prepareBatch(
     @CurrentPrincipal() principal: Principal,
@@ -52,6 +55,7 @@ export class TransactionsController {
 
   /** Verdicts on independent transactions, each answered as its commit or rollback call would be. */
   @Post('verdicts')
+  @AcceptsTraceContext()
   @HttpCode(200)
   decideBatch(
     @CurrentPrincipal() principal: Principal,
@@ -62,6 +66,7 @@ export class TransactionsController {
   }
 
   @Post(':id/commit')
+  @AcceptsTraceContext()
   @HttpCode(200)
   commit(
     @CurrentPrincipal() principal: Principal,
@@ -72,6 +77,7 @@ export class TransactionsController {
   }
 
   @Post(':id/rollback')
+  @AcceptsTraceContext()
   @HttpCode(200)
   rollback(
     @CurrentPrincipal() principal: Principal,

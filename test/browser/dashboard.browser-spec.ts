@@ -216,6 +216,61 @@ describe('operator console in Chromium (SPEC §10)', () => {
     }
   });
 
+  it("shows a push endpoint's open circuit, then closed; pauses and resumes a group after a confirmation", async () => {
+    const outage = await startHttpPeer(() => ({ status: 503, body: 'maintenance window' }));
+    try {
+      const http = service.http;
+      expect((await http.put('/v1/topics/alerts')).status).toBe(201);
+      expect(
+        (
+          await http.put('/v1/consumer-groups/pager', {
+            topic: 'alerts',
+            delivery: {
+              type: 'push',
+              url: `${outage.url}/hook`,
+              maxConcurrency: 1,
+              circuitBreaker: { failures: 2, probeSeconds: 1 },
+            },
+          })
+        ).status,
+      ).toBe(201);
+      for (let i = 0; i < 3; i++) await http.post('/v1/topics/alerts/messages', { body: { alert: i } });
+      await page.getByRole('link', { name: 'Consumer groups', exact: true }).click();
+      await page.getByRole('link', { name: 'pager' }).click();
+      const endpoints = page.getByRole('table', { name: 'Push endpoints' });
+      const row = endpoints.locator('tbody tr', { hasText: `${outage.url}/hook` });
+      await row.getByText(/^(open|half_open)$/).waitFor({ timeout: 15_000 });
+      await row.getByText('maintenance window').waitFor();
+      await shot('consumer-group-circuit-open');
+
+      outage.setHandler(() => ({ status: 200 }));
+      await row.getByText('closed', { exact: true }).waitFor({ timeout: 15_000 });
+      await shot('consumer-group-circuit-closed');
+      await expectEventually(async () => {
+        expect(new Set(outage.received.filter((r) => r.body?.id).map((r) => r.body.id)).size).toBe(3);
+      }, 15_000);
+
+      await page.getByRole('button', { name: 'Pause delivery' }).click();
+      await page.getByRole('dialog').getByText('Pause pager?').waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Pause delivery' }).click();
+      await page.getByText('pager is paused.').waitFor();
+      await page.getByText('by operator:on-call').waitFor();
+      await shot('consumer-group-paused');
+      await http.post('/v1/topics/alerts/messages', { body: { alert: 'while paused' } });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(outage.received.some((r) => r.body?.body?.alert === 'while paused')).toBe(false);
+      await page.getByRole('button', { name: 'Resume delivery' }).click();
+      await page.getByRole('dialog').getByText('Resume pager?').waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Resume delivery' }).click();
+      await page.getByText('pager is delivering again.').waitFor();
+      await expectEventually(async () => {
+        expect(outage.received.some((r) => r.body?.body?.alert === 'while paused')).toBe(true);
+      }, 15_000);
+    } finally {
+      await outage.close();
+    }
+  });
+
   it('finds a message by key and shows its trace as a timeline, markup as text that never runs', async () => {
     await page.getByRole('link', { name: 'Messages' }).click();
     await page.getByLabel('Key').fill('markup');
@@ -237,6 +292,8 @@ describe('operator console in Chromium (SPEC §10)', () => {
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByText('transactions.bulk').waitFor();
     await page.getByText('dead-letters.redrive').waitFor();
+    await page.getByText('consumer-group.pause').waitFor();
+    await page.getByText('consumer-group.resume').waitFor();
     expect(await page.locator('tbody tr', { hasText: 'transactions.bulk' }).innerText()).toMatch(
       /operator:on-call.*commit transactions: 2 ids\s+2\s+ok/s,
     );

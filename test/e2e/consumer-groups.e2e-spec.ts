@@ -32,6 +32,8 @@ describe('consumer groups API (SPEC §7)', () => {
         deadLetters: 0,
         oldestReadyAgeSeconds: null,
         ackedTotal: 0,
+        paused: false,
+        endpoints: [{ url: push.url, circuit: 'closed', since: expect.any(String), lastError: null }],
       },
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });
@@ -151,6 +153,7 @@ describe('consumer groups API (SPEC §7)', () => {
       deadLetters: 0,
       oldestReadyAgeSeconds: expect.any(Number),
       ackedTotal: 0,
+      paused: false,
     });
   });
 

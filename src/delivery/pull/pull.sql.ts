@@ -15,8 +15,10 @@ export const NEW_RECEIPT_SQL = `'rh_' || replace(gen_random_uuid()::text, '-', '
 /**
  * Takes up to $3 ready deliveries of group $1's member $2 for $4 seconds, each with a fresh
  * receipt handle. SKIP LOCKED keeps concurrent receivers from taking the same one (G6). The
- * picked ids reach the deliveries and their messages through `= ANY`, so the windows are pruned
- * when the statement runs.
+ * picked ids reach the deliveries through `= ANY`, and each claimed delivery its message by its
+ * id (a lateral lookup), so the windows are pruned when the statement runs and each is read by
+ * its primary key, whatever its row width made the planner guess while it was empty (the LIMIT
+ * keeps the lookup a parameterized one: a subquery with a LIMIT is not flattened into a join).
  */
 export const PULL_RECEIVE_SQL = `WITH picked AS (
          SELECT d.id FROM deliveries d JOIN consumer_groups g ON g.name = d.consumer_group
@@ -32,9 +34,10 @@ export const PULL_RECEIVE_SQL = `WITH picked AS (
           WHERE d.id = ANY (ARRAY(SELECT id FROM picked))
           RETURNING d.message_id, d.receipt, d.attempts, d.commit_seq
        )
-       SELECT c.receipt, c.attempts, ${DELIVERED_MESSAGE_COLUMNS}
-         FROM claimed c JOIN messages m ON m.id = c.message_id
-        WHERE m.id = ANY (ARRAY(SELECT message_id FROM claimed))
+       SELECT c.receipt, c.attempts, m.*
+         FROM claimed c CROSS JOIN LATERAL (
+                SELECT ${DELIVERED_MESSAGE_COLUMNS} FROM messages m WHERE m.id = c.message_id LIMIT 1
+              ) m
         ORDER BY c.commit_seq`;
 
 /**

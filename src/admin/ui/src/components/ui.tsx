@@ -19,6 +19,11 @@ const TONE: Record<string, string> = {
   ok: 'good',
   ROLLED_BACK: 'muted',
   ROLLBACK: 'muted',
+  closed: 'good',
+  open: 'bad',
+  half_open: 'warn',
+  paused: 'warn',
+  delivering: 'good',
 };
 
 export function Badge({ value }: { value: string | null | undefined }) {

@@ -1,5 +1,5 @@
-// Consumer groups: backlog per group; a group's dead letters with last error and attempt log,
-// redriven selected or all.
+// Consumer groups: backlog per group; a group's delivery controls (pause and resume, each push
+// endpoint's circuit); its dead letters with last error and attempt log, redriven selected or all.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, post, query, type Page } from '../api';
@@ -37,14 +37,33 @@ export function ConsumerGroupsView() {
   );
 }
 
+interface EndpointState {
+  url: string;
+  circuit: 'closed' | 'open' | 'half_open';
+  since: string;
+  lastError: string | null;
+}
+
 interface GroupDetail {
   name: string;
   topic: string;
   mode: string;
   ordered: boolean;
-  delivery: { type: string; url?: string; urls?: string[] };
+  delivery: {
+    type: string;
+    url?: string;
+    urls?: string[];
+    maxPerSecond?: number;
+    circuitBreaker?: { failures: number; probeSeconds: number };
+  };
   maxRetries: number;
-  stats: DeliveryStats & { ackedTotal: number };
+  stats: DeliveryStats & {
+    ackedTotal: number;
+    paused: boolean;
+    pausedAt?: string;
+    pausedBy?: string;
+    endpoints?: EndpointState[];
+  };
 }
 
 export function ConsumerGroupView({
@@ -97,6 +116,31 @@ export function ConsumerGroupView({
     };
   };
 
+  const setPaused = (pause: boolean) => {
+    const backlog = group.data ? group.data.stats.ready + group.data.stats.retrying : 0;
+    confirm({
+      title: pause ? `Pause ${name}?` : `Resume ${name}?`,
+      body: pause
+        ? `${name} gets nothing — push or pull — until it is resumed. Its backlog is kept; messages committed meanwhile wait with it.`
+        : `${name} gets its backlog of ${plural(backlog, 'message')} now, in order, and new messages as they are committed.`,
+      confirmLabel: pause ? 'Pause delivery' : 'Resume delivery',
+      danger: pause,
+      onConfirm: () => void run(),
+    });
+    const run = async () => {
+      try {
+        await post(`/v1/consumer-groups/${encodeURIComponent(name)}/${pause ? 'pause' : 'resume'}`, {});
+        setNotice({ kind: 'success', text: pause ? `${name} is paused.` : `${name} is delivering again.` });
+      } catch (error) {
+        setNotice({
+          kind: 'error',
+          text: `${pause ? 'Pause' : 'Resume'} failed: ${(error as Error).message}`,
+        });
+      }
+      await group.reload();
+    };
+  };
+
   const g = group.data;
   return (
     <div class="stack">
@@ -106,8 +150,29 @@ export function ConsumerGroupView({
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       {group.error ? <Notice kind="error">{group.error}</Notice> : null}
       {g ? (
-        <Section title={`Consumer group ${g.name}`}>
+        <Section
+          title={`Consumer group ${g.name}`}
+          actions={
+            <button
+              type="button"
+              class={g.stats.paused ? 'primary' : 'secondary'}
+              onClick={() => setPaused(!g.stats.paused)}
+            >
+              {g.stats.paused ? 'Resume delivery' : 'Pause delivery'}
+            </button>
+          }
+        >
           <dl class="facts">
+            <dt>State</dt>
+            <dd>
+              <Badge value={g.stats.paused ? 'paused' : 'delivering'} />
+              {g.stats.paused && g.stats.pausedAt ? (
+                <span class="muted">
+                  {' '}
+                  since {time(g.stats.pausedAt)} by {g.stats.pausedBy ?? 'unknown'}
+                </span>
+              ) : null}
+            </dd>
             <dt>Topic</dt>
             <dd>{g.topic}</dd>
             <dt>Delivery</dt>
@@ -118,6 +183,18 @@ export function ConsumerGroupView({
             </dd>
             <dt>Max retries</dt>
             <dd>{g.maxRetries}</dd>
+            {g.delivery.type === 'push' ? (
+              <>
+                <dt>Rate limit</dt>
+                <dd>{g.delivery.maxPerSecond ? `${g.delivery.maxPerSecond} messages/s` : 'none'}</dd>
+                <dt>Circuit breaker</dt>
+                <dd>
+                  {g.delivery.circuitBreaker
+                    ? `opens after ${plural(g.delivery.circuitBreaker.failures, 'failure')} in a row; a probe every ${g.delivery.circuitBreaker.probeSeconds} s`
+                    : 'none'}
+                </dd>
+              </>
+            ) : null}
             <dt>Backlog</dt>
             <dd>
               {count(g.stats.ready)} ready · {count(g.stats.inflight)} in flight · {count(g.stats.retrying)}{' '}
@@ -126,6 +203,9 @@ export function ConsumerGroupView({
             <dt>Acked</dt>
             <dd>{count(g.stats.ackedTotal)}</dd>
           </dl>
+          {g.stats.endpoints && g.stats.endpoints.length > 0 ? (
+            <Endpoints endpoints={g.stats.endpoints} />
+          ) : null}
         </Section>
       ) : null}
       <Section
@@ -196,6 +276,36 @@ export function ConsumerGroupView({
         <LoadMore pages={deadLetters} />
       </Section>
     </div>
+  );
+}
+
+/** Each push endpoint with its circuit: closed (delivering), open (held back) or half-open (probing). */
+function Endpoints({ endpoints }: { endpoints: EndpointState[] }) {
+  return (
+    <table class="compact" aria-label="Push endpoints">
+      <thead>
+        <tr>
+          <th>Endpoint</th>
+          <th>Circuit</th>
+          <th>Since</th>
+          <th>Last error</th>
+        </tr>
+      </thead>
+      <tbody>
+        {endpoints.map((endpoint) => (
+          <tr key={endpoint.url}>
+            <td>
+              <Mono>{endpoint.url}</Mono>
+            </td>
+            <td>
+              <Badge value={endpoint.circuit} />
+            </td>
+            <td>{time(endpoint.since)}</td>
+            <td class="wrap bad-text">{endpoint.lastError ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
