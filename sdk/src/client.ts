@@ -187,6 +187,27 @@ export class TxmsgClient {
     );
   }
 
+  /** A group's config and `stats` (backlog, `paused`, each push endpoint's circuit). */
+  getConsumerGroup(group: string) {
+    return unwrap<{ name: string; stats: Record<string, unknown> } & Record<string, unknown>>(
+      this.api.GET('/v1/consumer-groups/{group}', { params: { path: { group } } }),
+    );
+  }
+
+  /** Stops all delivery to the group (admin or operator token); its backlog waits. */
+  pauseConsumerGroup(group: string) {
+    return unwrap<{ name: string; stats: Record<string, unknown> } & Record<string, unknown>>(
+      this.api.POST('/v1/consumer-groups/{group}/pause', { params: { path: { group } } }),
+    );
+  }
+
+  /** Delivers the group's backlog again, in order. */
+  resumeConsumerGroup(group: string) {
+    return unwrap<{ name: string; stats: Record<string, unknown> } & Record<string, unknown>>(
+      this.api.POST('/v1/consumer-groups/{group}/resume', { params: { path: { group } } }),
+    );
+  }
+
   /** A long poll: its time-out is the retry time-out plus the wait; `signal` cuts it short. */
   receive(group: string, body: ReceiveInput = {}, signal?: AbortSignal) {
     const waitMs = (body.waitSeconds ?? 20) * 1000;

@@ -106,4 +106,26 @@ describe('@txmsg/client trace context', () => {
     // The producers' spans were exported (the SDK here is real), and each message stored its own.
     expect(exporter.getFinishedSpans().filter((s) => s.name.startsWith('order ')).length).toBe(8);
   });
+
+  it('pauses and resumes a consumer group and reads its delivery controls', async () => {
+    const client = new TxmsgClient({ url: service.app.url, token: service.env.adminToken });
+    const topic = `paused-${randomBytes(3).toString('hex')}`;
+    await client.putTopic(topic);
+    await client.putConsumerGroup(`${topic}-push`, {
+      topic,
+      delivery: {
+        type: 'push',
+        url: 'http://127.0.0.1:9/',
+        maxPerSecond: 5,
+        circuitBreaker: { failures: 3, probeSeconds: 10 },
+      },
+    });
+    expect((await client.pauseConsumerGroup(`${topic}-push`)).stats.paused).toBe(true);
+    const paused = await client.getConsumerGroup(`${topic}-push`);
+    expect(paused).toMatchObject({
+      delivery: { maxPerSecond: 5, circuitBreaker: { failures: 3, probeSeconds: 10 } },
+      stats: { paused: true, endpoints: [{ url: 'http://127.0.0.1:9/', circuit: 'closed' }] },
+    });
+    expect((await client.resumeConsumerGroup(`${topic}-push`)).stats.paused).toBe(false);
+  });
 });
