@@ -1,7 +1,7 @@
 // The circuit breaker of push endpoints (SPEC §7 `delivery.circuitBreaker`). Push attempts report
 // here; their outcomes are applied per endpoint in Postgres (group-committed, so instances agree
 // and a restart keeps the state). While a circuit is open the claim skips its deliveries (see
-// gate.sql.ts): nothing is sent and nothing counts against maxRetries. On the dispatch instance,
+// push-gate.sql.ts): nothing is sent and nothing counts against maxRetries. On the dispatch instance,
 // each reconciler round turns due open circuits half-open with one real delivery as the probe.
 // When a circuit closes, the group's deliveries to that endpoint are handed over again, in order.
 import { Injectable, Logger } from '@nestjs/common';

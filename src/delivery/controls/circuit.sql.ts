@@ -3,7 +3,7 @@
 // `open` (nothing goes; since `failures` attempts in a row failed) or `half_open` (one real
 // delivery, the probe, goes; its 2xx closes the circuit, its failure opens it again).
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
-import { ENDPOINT_URL } from './gate.sql';
+import { ENDPOINT_URL } from '../push-gate.sql';
 
 /**
  * Applies the outcomes of a batch of attempts per endpoint ($1 groups, $2 urls, $3 failures after

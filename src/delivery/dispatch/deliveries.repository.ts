@@ -5,7 +5,7 @@ import { HotPath } from '../../infra/database/hot-path';
 import { queryPrepared, queryRows } from '../../infra/database/sql';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
 import { EXPIRE_LEASES_SQL } from './deliveries.sql';
-import { ENDPOINT_URL, MAY_PUSH } from '../controls/gate.sql';
+import { ENDPOINT_URL, MAY_PUSH } from '../push-gate.sql';
 
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
 export interface QueuedDelivery {

@@ -4,7 +4,7 @@
 import { CLAIMABLE_STATES, countAckedSql, traceLeftInflightSql } from '../delivery-state';
 import type { PushAttempt } from '../dispatch/push-job';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
-import { IS_PROBE, MAY_PUSH } from '../controls/gate.sql';
+import { IS_PROBE, MAY_PUSH } from '../push-gate.sql';
 
 /** How one push attempt ended, as the record statement stores it. */
 export interface PushOutcome {
