@@ -203,7 +203,8 @@ export function ConsumerGroupView({
             <dt>Acked</dt>
             <dd>{count(g.stats.ackedTotal)}</dd>
           </dl>
-          {g.stats.endpoints && g.stats.endpoints.length > 0 ? (
+          {/* Circuits are tracked only where a breaker is configured; elsewhere they would always read closed. */}
+          {g.delivery.circuitBreaker && g.stats.endpoints?.length ? (
             <Endpoints endpoints={g.stats.endpoints} />
           ) : null}
         </Section>
