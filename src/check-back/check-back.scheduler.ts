@@ -1,7 +1,7 @@
 // Check-back (SPEC §5): finds due PREPARED transactions (and STUCK ones an operator rechecks) in
 // Postgres, asks the producer for the verdict, and records the answer. The schedule lives in Postgres (durable, restart-safe); row
 // leases with SKIP LOCKED keep many instances from checking the same transaction at once (G6).
-import { inSpan, outgoingTraceHeaders, SpanKind } from '../observability/trace-context';
+import { inSpan, outgoingTraceHeaders, SpanKind, storedTrace } from '../observability/trace-context';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -113,7 +113,7 @@ export class CheckBackScheduler implements OnApplicationBootstrap, OnApplication
     const claimedAt = Date.now();
     const group = await this.producerGroups.cached(claim.producerGroup);
     const attempt = claim.checks + 1;
-    const trace = claim.traceparent ? { traceparent: claim.traceparent, tracestate: claim.tracestate } : null;
+    const trace = storedTrace(claim);
     const messages = await this.messages.summariesOf(claim.id, this.dataSource);
     const result = await inSpan(
       'txmsg check-back',

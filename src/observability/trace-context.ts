@@ -21,6 +21,13 @@ export interface TraceContext {
   tracestate: string | null;
 }
 
+/** The trace context a stored row holds (its `traceparent` and `tracestate` columns), or null. */
+export const storedTrace = (row: {
+  traceparent: string | null;
+  tracestate: string | null;
+}): TraceContext | null =>
+  row.traceparent ? { traceparent: row.traceparent, tracestate: row.tracestate } : null;
+
 /** version 00: trace id, parent span id, flags; neither id all zeros (W3C Trace Context §3.2). */
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const MAX_TRACESTATE = 512;

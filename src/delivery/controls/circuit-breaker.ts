@@ -24,9 +24,6 @@ export interface EndpointOutcome {
   error: string | null;
 }
 
-/** Deliveries handed over at once when a circuit closes; the reconciler finds any beyond. */
-const HAND_OVER_LIMIT = 5000;
-
 const circuitTransitions = new Counter({
   name: 'txmsg_push_circuit_transitions_total',
   help: 'Push endpoint circuits that changed state, by consumer group and the state entered',
@@ -164,7 +161,7 @@ export class CircuitBreaker {
   /** Queues what waited for a closed circuit; a failure leaves it to the reconciler. */
   private async handOver(group: string, url: string): Promise<void> {
     try {
-      await this.queue.enqueue(await this.deliveries.readyToPush(group, url, HAND_OVER_LIMIT));
+      await this.queue.enqueue(await this.deliveries.readyToPush(group, url));
     } catch (error) {
       this.logger.warn({ msg: 'could not hand over after the circuit closed', group, error: String(error) });
     }

@@ -5,9 +5,6 @@ import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { PushQueue } from '../dispatch/push-queue';
 import { ReadyNotifier } from '../dispatch/ready-notifier';
 
-/** Deliveries handed over at once on resume; the reconciler finds any beyond as overdue. */
-const HAND_OVER_LIMIT = 5000;
-
 @Injectable()
 export class PauseService {
   private readonly logger = new Logger('pause');
@@ -30,7 +27,7 @@ export class PauseService {
     this.logger.log({ msg: 'consumer group resumed', group: name });
     try {
       if (group.deliveryType === 'push') {
-        await this.queue.enqueue(await this.deliveries.readyToPush(name, null, HAND_OVER_LIMIT));
+        await this.queue.enqueue(await this.deliveries.readyToPush(name, null));
       } else {
         await this.notifier.notify([name]);
       }

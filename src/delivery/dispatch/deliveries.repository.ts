@@ -7,6 +7,9 @@ import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
 import { EXPIRE_LEASES_SQL } from './deliveries.sql';
 import { ENDPOINT_URL, MAY_PUSH } from '../push-gate.sql';
 
+/** Deliveries handed over at once after a resume or a circuit closing. */
+const READY_TO_PUSH_LIMIT = 5000;
+
 /** A delivery to hand to the push queue (or, for pull groups, to announce to waiting receivers). */
 export interface QueuedDelivery {
   id: string;
@@ -52,10 +55,10 @@ export class DeliveriesRepository {
 
   /**
    * A push group's deliveries that may go now, each at its due time: after a resume, or after the
-   * circuit of endpoint `url` (null: all of the group's) closed. Beyond `limit` the reconciler
-   * finds the rest as overdue.
+   * circuit of endpoint `url` (null: all of the group's) closed. Beyond the first
+   * `READY_TO_PUSH_LIMIT` the reconciler finds the rest as overdue.
    */
-  readyToPush(group: string, url: string | null, limit: number): Promise<QueuedDelivery[]> {
+  readyToPush(group: string, url: string | null): Promise<QueuedDelivery[]> {
     return queryRows<QueuedDelivery>(
       this.dataSource,
       `SELECT d.id, d.consumer_group, 'push' AS delivery_type, d.attempts + 1 AS attempt,
@@ -65,7 +68,7 @@ export class DeliveriesRepository {
           AND ($2::text IS NULL OR ${ENDPOINT_URL} = $2)
           AND ${IS_HEAD_OF_KEY} AND ${MAY_PUSH}
         ORDER BY d.available_at LIMIT $3`,
-      [group, url, limit],
+      [group, url, READY_TO_PUSH_LIMIT],
     );
   }
 

@@ -20,7 +20,7 @@ import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.ser
 import { KeyDedupe } from '../../dedupe/key-dedupe';
 import { afterFailure } from '../retries/retry-policy';
 import { observeBatches } from '../../observability/group-commit.metrics';
-import { inSpan, outgoingTraceHeaders, SpanKind } from '../../observability/trace-context';
+import { inSpan, outgoingTraceHeaders, SpanKind, storedTrace } from '../../observability/trace-context';
 import { CircuitBreaker } from '../controls/circuit-breaker';
 import { RateLimiter } from '../controls/rate-limiter';
 import type { ConsumerGroupRow } from '../../consumer-groups/consumer-groups.repository';
@@ -132,9 +132,7 @@ export class PushDeliveryService {
 
   /** One push attempt in a span, a child of the message's trace context (SPEC §5). */
   private send(url: string, delivery: ClaimedPush): Promise<PushResult> {
-    const trace = delivery.traceparent
-      ? { traceparent: delivery.traceparent, tracestate: delivery.tracestate }
-      : null;
+    const trace = storedTrace(delivery);
     return inSpan(
       'txmsg push',
       {
