@@ -21,7 +21,7 @@ describe('examples/orders', () => {
   function run(
     script: string,
     env: Record<string, string>,
-  ): { child: ChildProcess; output: Promise<string> } {
+  ): { child: ChildProcess; output: Promise<string>; sofar: () => string } {
     const child = spawn(process.execPath, [join(EXAMPLE, script)], {
       cwd: EXAMPLE,
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -31,7 +31,11 @@ describe('examples/orders', () => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    return { child, output: new Promise((resolve) => child.once('exit', () => resolve(output))) };
+    return {
+      child,
+      output: new Promise((resolve) => child.once('exit', () => resolve(output))),
+      sofar: () => output,
+    };
   }
 
   it('places an order and ships it once', async () => {
@@ -72,12 +76,24 @@ describe('examples/orders', () => {
     };
     expect(transaction.state).toBe('COMMITTED');
 
+    // A failed first push (a busy machine) is retried on the default schedule (1 s, then 5 s):
+    // wait for that, and say what the attempts and the two services saw if it never ships.
     const db = new Pool({ connectionString: ordersDatabaseUrl });
     try {
       await expectEventually(async () => {
         const { rows } = await db.query('SELECT order_id FROM shipments');
         expect(rows).toEqual([{ order_id: order.id }]);
-      });
+      }, 30_000);
+    } catch (error) {
+      const { rows: attempts } = await service.env.db.query(
+        `SELECT d.state, a.attempt, a.at, a.outcome, a.http_status, a.latency_ms, a.error, a.response_excerpt
+           FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id ORDER BY a.at`,
+      );
+      throw new Error(
+        `${String(error)}\nattempts: ${JSON.stringify(attempts)}\n` +
+          `orders:\n${orders.sofar()}\nshipping:\n${shipping.sofar()}`,
+        { cause: error },
+      );
     } finally {
       await db.end();
     }
