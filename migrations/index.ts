@@ -7,6 +7,7 @@ import { TimePartitions1795700000000 } from './1795700000000-TimePartitions';
 import { InflightKeyIndex1795800000000 } from './1795800000000-InflightKeyIndex';
 import { PushBatch1795900000000 } from './1795900000000-PushBatch';
 import { DeliveryControls1796000000000 } from './1796000000000-DeliveryControls';
+import { TopicSchemas1796100000000 } from './1796100000000-TopicSchemas';
 
 export const MIGRATIONS = [
   InitialSchema1795238961158,
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   InflightKeyIndex1795800000000,
   PushBatch1795900000000,
   DeliveryControls1796000000000,
+  TopicSchemas1796100000000,
 ];

@@ -13,6 +13,7 @@ export interface DeliveredMessageRow {
   publishedAt: Date;
   traceparent: string | null;
   tracestate: string | null;
+  schemaVersion: number | null;
 }
 
 export const toDeliveredMessage = (row: DeliveredMessageRow) => ({
@@ -26,8 +27,9 @@ export const toDeliveredMessage = (row: DeliveredMessageRow) => ({
   publishedAt: row.publishedAt.toISOString(),
   ...(row.traceparent && { traceparent: row.traceparent }),
   ...(row.tracestate && { tracestate: row.tracestate }),
+  ...(row.schemaVersion !== null && { schemaVersion: row.schemaVersion }),
 });
 
 /** The message columns, selected from `messages m`, that DeliveredMessageRow needs. */
 export const DELIVERED_MESSAGE_COLUMNS = `m.id AS message_id, m.topic, m.key, m.tag, m.headers, m.body,
-  m.sharding_key, m.published_at, m.traceparent, m.tracestate`;
+  m.sharding_key, m.published_at, m.traceparent, m.tracestate, m.schema_version`;

@@ -111,4 +111,6 @@ export interface NewMessage extends MessageFieldsDto {
   topic: string;
   /** The W3C trace context the producer sent it in (SPEC §5), or none. */
   trace?: TraceContext | null;
+  /** The topic schema version its body was checked against (SPEC §4), or none. */
+  schemaVersion?: number | null;
 }

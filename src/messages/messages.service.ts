@@ -1,4 +1,5 @@
 // Plain sends (SPEC §6): messages committed at once, one or a batch of up to 1000 atomically.
+import { TopicSchemasService } from '../topics/schemas/topic-schemas.service';
 import type { TraceContext } from '../observability/trace-context';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
@@ -12,6 +13,7 @@ import { SendWriter } from './send-writer';
 export class MessagesService {
   constructor(
     private readonly topics: TopicsService,
+    private readonly schemas: TopicSchemasService,
     private readonly writer: SendWriter,
   ) {}
 
@@ -25,12 +27,13 @@ export class MessagesService {
     principal.assertTopic(topic);
     assertIdempotencyKey(idempotencyKey);
     await this.topics.assertExist([topic]);
+    const [schemaVersion] = await this.schemas.check([{ topic, tag: dto.tag, body: dto.body }]);
     const id = newId();
     return this.writer.send({
       scope: `${principal.id}:send:${topic}`,
       key: idempotencyKey,
       request: dto,
-      messages: [{ ...dto, id, topic, trace }],
+      messages: [{ ...dto, id, topic, trace, schemaVersion }],
       answer: (publishedAt) => ({
         id,
         topic,
@@ -50,7 +53,14 @@ export class MessagesService {
     principal.assertTopic(topic);
     assertIdempotencyKey(idempotencyKey);
     await this.topics.assertExist([topic]);
-    const messages = dto.messages.map((message) => ({ ...message, id: newId(), topic, trace }));
+    const versions = await this.schemas.check(dto.messages.map((message) => ({ ...message, topic })));
+    const messages = dto.messages.map((message, i) => ({
+      ...message,
+      id: newId(),
+      topic,
+      trace,
+      schemaVersion: versions[i],
+    }));
     return this.writer.send({
       scope: `${principal.id}:batch:${topic}`,
       key: idempotencyKey,

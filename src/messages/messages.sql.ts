@@ -9,26 +9,27 @@ export interface StoredMessage extends NewMessage {
 }
 
 /**
- * The INSERT of messages from arrays, its 13 parameters numbered from `$first` (see
+ * The INSERT of messages from arrays, its 14 parameters numbered from `$first` (see
  * `insertMessagesParams`), for a statement of its own or a CTE of a larger one.
  */
 export const insertMessagesSql = (first: number, alsoFrom?: string) => {
   const $ = (i: number) => `$${first + i}`;
   return `INSERT INTO messages (id, topic, transaction_id, state, body, key, tag, headers, sharding_key, delay_ms,
-                             published_at, commit_seq, traceparent, tracestate)
+                             published_at, commit_seq, traceparent, tracestate, schema_version)
        SELECT m.id, m.topic, m.transaction_id, ${$(9)}, m.body::json, m.key, m.tag, m.headers::jsonb, m.sharding_key,
               m.delay_ms, CASE WHEN ${$(10)} THEN now() END, CASE WHEN ${$(10)} THEN nextval('message_commit_seq') END,
-              m.traceparent, m.tracestate
+              m.traceparent, m.tracestate, m.schema_version
          FROM unnest(${$(0)}::uuid[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::text[],
-                     ${$(5)}::text[], ${$(6)}::text[], ${$(7)}::int[], ${$(8)}::uuid[], ${$(11)}::text[], ${$(12)}::text[])
+                     ${$(5)}::text[], ${$(6)}::text[], ${$(7)}::int[], ${$(8)}::uuid[], ${$(11)}::text[], ${$(12)}::text[],
+                     ${$(13)}::int[])
               WITH ORDINALITY AS m(id, topic, body, key, tag, headers, sharding_key, delay_ms, transaction_id,
-                                   traceparent, tracestate, n)
+                                   traceparent, tracestate, schema_version, n)
               ${alsoFrom ? `, ${alsoFrom}` : ''}
         ORDER BY m.n`;
 };
 
 /**
- * Commits plain messages ($1…$13, `insertMessagesParams(messages, true)`): takes commit sequence
+ * Commits plain messages ($1…$14, `insertMessagesParams(messages, true)`): takes commit sequence
  * numbers under the commit lock and the locks of their keys, stores the messages and creates their deliveries; returns the
  * publish time and the deliveries to queue (`QueuedDelivery[]` as JSON).
  */
@@ -55,4 +56,5 @@ export const insertMessagesParams = (messages: StoredMessage[], committed: boole
   committed,
   messages.map((m) => m.trace?.traceparent ?? null),
   messages.map((m) => m.trace?.tracestate ?? null),
+  messages.map((m) => m.schemaVersion ?? null),
 ];

@@ -1,5 +1,13 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { TopicSchemaSettingDto } from './schemas/topic-schema.dto';
 
 export class PutTopicDto {
   @IsOptional() @IsString() @MaxLength(1000) description?: string;
+  /** The current schema version and compatibility mode (SPEC §4); omitted: as they are. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TopicSchemaSettingDto)
+  schema?: TopicSchemaSettingDto;
 }

@@ -9,6 +9,7 @@ import { ConfigChanges } from '../infra/redis/config-changes';
 import type { PutTopicDto } from './topic.dto';
 import { toTopicView, type TopicView } from './topic.view';
 import { TopicsRepository, type TopicCounts } from './topics.repository';
+import { TopicSchemasService } from './schemas/topic-schemas.service';
 
 @Injectable()
 export class TopicsService {
@@ -17,14 +18,19 @@ export class TopicsService {
   constructor(
     private readonly topics: TopicsRepository,
     private readonly changes: ConfigChanges,
+    private readonly schemas: TopicSchemasService,
   ) {
     this.exists = changes.cache('topic');
   }
 
   async put(name: string, dto: PutTopicDto): Promise<Upserted<TopicView>> {
-    const { topic, created } = await this.topics.upsert(name, dto.description ?? '');
-    if (created) await this.changes.changed('topic', name);
-    return { resource: toTopicView(topic), created };
+    // A schema setting is checked before anything is stored (a refused one changes nothing).
+    const setting = dto.schema ? await this.schemas.assertSettable(name, dto.schema) : null;
+    const { created } = await this.topics.upsert(name, dto.description ?? '');
+    if (setting) await this.schemas.apply(name, setting);
+    if (created || setting) await this.changes.changed('topic', name);
+    const topic = await this.topics.findByName(name);
+    return { resource: toTopicView(topic as NonNullable<typeof topic>), created };
   }
 
   async get(name: string): Promise<TopicView & { counts: TopicCounts }> {

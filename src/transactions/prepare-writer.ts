@@ -22,6 +22,8 @@ export interface PrepareRequest extends KeyedRequest {
   immunitySeconds: number;
   /** The caller's W3C trace context, stored with the transaction and each message. */
   trace: TraceContext | null;
+  /** The schema version each message was checked against (by index), or null. */
+  schemaVersions: (number | null)[];
 }
 
 /** What a prepare answers: the transaction as created (nothing resolved yet). */
@@ -59,8 +61,14 @@ export class PrepareWriter {
   ): Promise<Prepared[]> {
     const created = indexes.map((i) => {
       const id = newId();
-      const { request: dto, immunitySeconds, trace } = requests[i];
-      const messages = dto.messages.map((m) => ({ ...m, id: newId(), transactionId: id, trace }));
+      const { request: dto, immunitySeconds, trace, schemaVersions } = requests[i];
+      const messages = dto.messages.map((m, n) => ({
+        ...m,
+        id: newId(),
+        transactionId: id,
+        trace,
+        schemaVersion: schemaVersions[n],
+      }));
       return { id, producerGroup: dto.producerGroup, immunitySeconds, trace, messages };
     });
     const rows = await this.transactions.insertMany(

@@ -62,7 +62,7 @@ export class TransactionsRepository {
       `WITH prepared AS (
          INSERT INTO transactions (id, producer_group, state, next_check_at, traceparent, tracestate)
          SELECT id, producer_group, 'PREPARED', now() + make_interval(secs => immunity), traceparent, tracestate
-           FROM unnest($1::uuid[], $2::text[], $3::int[], $17::text[], $18::text[])
+           FROM unnest($1::uuid[], $2::text[], $3::int[], $18::text[], $19::text[])
              AS t(id, producer_group, immunity, traceparent, tracestate)
          RETURNING *
        ), stored AS (${insertMessagesSql(4)})

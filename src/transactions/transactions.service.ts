@@ -1,5 +1,6 @@
 // Half messages (SPEC §5): prepare, then commit or roll back all messages of a transaction together.
 import { inSpan, SpanKind, type TraceContext } from '../observability/trace-context';
+import { TopicSchemasService } from '../topics/schemas/topic-schemas.service';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -24,6 +25,7 @@ export class TransactionsService {
     private readonly messages: MessagesRepository,
     private readonly producerGroups: ProducerGroupsService,
     private readonly topics: TopicsService,
+    private readonly schemas: TopicSchemasService,
     private readonly preparer: PrepareWriter,
     private readonly verdicts: VerdictWriter,
   ) {}
@@ -44,7 +46,9 @@ export class TransactionsService {
         assertIdempotencyKey(idempotencyKey);
         const group = await this.producerGroups.cached(dto.producerGroup);
         await this.topics.assertExist(dto.messages.map((message) => message.topic));
+        const schemaVersions = await this.schemas.check(dto.messages);
         return this.preparer.prepare({
+          schemaVersions,
           scope: `${principal.id}:prepare`,
           key: idempotencyKey,
           request: dto,

@@ -11,6 +11,7 @@ export enum ErrorCode {
   UnsupportedMediaType = 'unsupported_media_type',
   HeadersTooLarge = 'headers_too_large',
   IdempotencyKeyReused = 'idempotency_key_reused',
+  SchemaViolation = 'schema_violation',
   PayloadTooLarge = 'payload_too_large',
   InternalError = 'internal_error',
   Unavailable = 'service_unavailable',
@@ -29,6 +30,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.UnsupportedMediaType]: 415,
   [ErrorCode.HeadersTooLarge]: 431,
   [ErrorCode.IdempotencyKeyReused]: 422,
+  [ErrorCode.SchemaViolation]: 422,
   [ErrorCode.InternalError]: 500,
   [ErrorCode.Unavailable]: 503,
 };
@@ -36,6 +38,10 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 export interface ErrorDetail {
   field?: string;
   message: string;
+  /** schema_violation: the message's index in the request, the JSON pointer in its body, the rule. */
+  index?: number;
+  pointer?: string;
+  rule?: string;
 }
 
 export class ApiError extends Error {
@@ -59,8 +65,8 @@ export class ApiError extends Error {
   static notFound(what: string) {
     return new ApiError(ErrorCode.NotFound, `${what} not found`);
   }
-  static conflict(message: string) {
-    return new ApiError(ErrorCode.Conflict, message);
+  static conflict(message: string, details: ErrorDetail[] = []) {
+    return new ApiError(ErrorCode.Conflict, message, details);
   }
   static forbidden(message: string) {
     return new ApiError(ErrorCode.Forbidden, message);

@@ -30,6 +30,7 @@ export function pushPayload(delivery: ClaimedPush): string {
     attempt: delivery.attempts,
     ...(delivery.traceparent && { traceparent: delivery.traceparent }),
     ...(delivery.tracestate && { tracestate: delivery.tracestate }),
+    ...(delivery.schemaVersion !== null && { schemaVersion: delivery.schemaVersion }),
   });
   // The body goes out byte for byte as the producer sent it (stored as json, not re-encoded).
   return `${envelope.slice(0, -1)},"body":${delivery.body}}`;
@@ -91,6 +92,7 @@ export async function sendPush(
     'txmsg-attempt': String(delivery.attempts),
     'txmsg-topic': delivery.topic,
     'txmsg-consumer-group': delivery.consumerGroup,
+    ...(delivery.schemaVersion !== null && { 'txmsg-schema-version': String(delivery.schemaVersion) }),
     ...traceHeaders,
   };
   return toResult(await postJson(url, payload, headers, delivery.pushTimeoutMs, 16 * 1024, policy));

@@ -49,6 +49,8 @@ export interface ClaimedPush {
   /** The W3C trace context the message was produced in (SPEC §5), or null. */
   traceparent: string | null;
   tracestate: string | null;
+  /** The topic schema version the body was checked against (SPEC §4), or null. */
+  schemaVersion: number | null;
 }
 
 export interface RecordedPush {

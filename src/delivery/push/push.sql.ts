@@ -45,7 +45,7 @@ export const PUSH_CLAIM_SQL = `WITH req AS (SELECT * FROM unnest($1::uuid[], $2:
                    g.circuit_failures, g.circuit_probe_seconds, ${IS_PROBE} AS probe
        )
        SELECT c.*, m.topic, m.key, m.tag, m.headers, m.body::text AS body, m.published_at,
-              m.traceparent, m.tracestate
+              m.traceparent, m.tracestate, m.schema_version
          FROM claimed c JOIN messages m ON m.id = c.message_id`;
 
 export const pushClaimParams = (requests: PushAttempt[], leaseMarginSeconds: number) => [
