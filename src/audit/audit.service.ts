@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUuidKey, pageAfterKey, type PageQuery } from '../common/pagination';
 import { AuditRepository, type AuditRow } from './audit.repository';
+import type { AuditEntryView } from './audit.view';
 
 @Injectable()
 export class AuditService {
@@ -18,7 +19,7 @@ export class AuditService {
   }
 }
 
-const toAuditView = (row: AuditRow) => ({
+const toAuditView = (row: AuditRow): AuditEntryView => ({
   id: row.id,
   at: row.at.toISOString(),
   actor: row.actor,

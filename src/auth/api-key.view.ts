@@ -1,6 +1,8 @@
-import type { ApiKey, ApiKeyRole } from './api-key.entity';
+import type { ApiKey } from './api-key.entity';
 
-export interface ApiKeyView {
+import { ApiKeyRole } from './api-key.entity';
+
+export class ApiKeyView {
   id: string;
   name: string;
   role: ApiKeyRole;
@@ -8,6 +10,11 @@ export interface ApiKeyView {
   producerGroups: string[];
   consumerGroups: string[];
   createdAt: string;
+}
+
+/** A created key: its token is answered this once. */
+export class CreatedApiKeyView extends ApiKeyView {
+  token: string;
 }
 
 export const toApiKeyView = (key: ApiKey): ApiKeyView => ({

@@ -1,28 +1,82 @@
 import type { ConsumerGroupRow, DeliveryStats, EndpointStats } from './consumer-groups.repository';
 
-export interface ConsumerGroupView {
+export class FilterView {
+  tags: string[];
+}
+
+export class PushBatchView {
+  maxMessages: number;
+  maxWaitMs: number;
+}
+
+export class CircuitBreakerView {
+  failures: number;
+  probeSeconds: number;
+}
+
+/** How the group gets its messages; the push fields are there for push groups only. */
+export class DeliveryView {
+  type: 'push' | 'pull';
+  /** Clustering push groups: the endpoint. */
+  url?: string;
+  /** Broadcasting push groups: each member's endpoint. */
+  urls?: string[];
+  timeoutMs?: number;
+  maxConcurrency?: number;
+  batch?: PushBatchView;
+  maxPerSecond?: number;
+  circuitBreaker?: CircuitBreakerView;
+}
+
+export class DedupeView {
+  by: 'id' | 'key';
+  windowSeconds: number;
+}
+
+export class ConsumerGroupView {
   name: string;
   topic: string;
-  filter: { tags: string[] } | null;
+  filter: FilterView | null;
   mode: 'clustering' | 'broadcasting';
   ordered: boolean;
-  delivery:
-    | {
-        type: 'push';
-        url?: string;
-        urls?: string[];
-        timeoutMs: number;
-        maxConcurrency: number;
-        batch?: { maxMessages: number; maxWaitMs: number };
-        maxPerSecond?: number;
-        circuitBreaker?: { failures: number; probeSeconds: number };
-      }
-    | { type: 'pull' };
+  delivery: DeliveryView;
   maxRetries: number;
   retryBackoffSeconds: number[];
-  dedupe: { by: 'id' | 'key'; windowSeconds: number } | null;
+  dedupe: DedupeView | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export class EndpointView {
+  url: string;
+  circuit: 'closed' | 'open' | 'half_open';
+  since: string;
+  lastError: string | null;
+}
+
+export class ConsumerGroupStatsView {
+  ready: number;
+  inflight: number;
+  retrying: number;
+  delayed: number;
+  deadLetters: number;
+  oldestReadyAgeSeconds: number | null;
+  ackedTotal: number;
+  paused: boolean;
+  pausedAt?: string;
+  pausedBy?: string | null;
+  /** Push groups: each endpoint and its circuit. */
+  endpoints?: EndpointView[];
+}
+
+/** A consumer group with its delivery stats (`GET`, pause, resume). */
+export class ConsumerGroupWithStatsView extends ConsumerGroupView {
+  stats: ConsumerGroupStatsView;
+}
+
+/** A created consumer group: its push signing secret is answered this once. */
+export class CreatedConsumerGroupView extends ConsumerGroupWithStatsView {
+  secret?: string;
 }
 
 export function toConsumerGroupView(row: ConsumerGroupRow): ConsumerGroupView {
@@ -66,7 +120,7 @@ export const withStats = (
   stats: DeliveryStats,
   row: ConsumerGroupRow,
   endpoints: EndpointStats[],
-) => ({
+): ConsumerGroupWithStatsView => ({
   ...view,
   stats: {
     ...stats,

@@ -1,3 +1,5 @@
+import { ApiAnyJson, ApiStringMap } from '../common/http/any-json';
+
 /**
  * A message as consumers see it (pull receive, dead letters); push sends the same fields. The
  * producer's W3C trace context comes along when it sent one (SPEC §5).
@@ -16,7 +18,25 @@ export interface DeliveredMessageRow {
   schemaVersion: number | null;
 }
 
-export const toDeliveredMessage = (row: DeliveredMessageRow) => ({
+export class DeliveredMessageView {
+  id: string;
+  topic: string;
+  key: string | null;
+  tag: string | null;
+  @ApiStringMap('The headers the producer set')
+  headers: Record<string, string>;
+  @ApiAnyJson('The message body as the producer sent it')
+  body: unknown;
+  shardingKey: string | null;
+  publishedAt: string;
+  /** The producer's W3C trace context, when it sent one. */
+  traceparent?: string;
+  tracestate?: string;
+  /** The topic schema version the body was checked against, when the topic had one. */
+  schemaVersion?: number;
+}
+
+export const toDeliveredMessage = (row: DeliveredMessageRow): DeliveredMessageView => ({
   id: row.messageId,
   topic: row.topic,
   key: row.key,

@@ -5,12 +5,18 @@ import { DEFAULT_PAGE_SIZE, decodeTimeIdCursor, toPage } from '../common/paginat
 import type { MessageListQuery } from './message-query.dto';
 import { MessageQueryRepository, type DeliveryStatusRow, type TraceRow } from './message-query.repository';
 import type { MessageRow } from './messages.repository';
+import type {
+  DeliveryStatusView,
+  MessageDetailView,
+  MessageSummaryView,
+  TraceEventView,
+} from './message-query.view';
 
 @Injectable()
 export class MessageQueryService {
   constructor(private readonly query: MessageQueryRepository) {}
 
-  async get(id: string) {
+  async get(id: string): Promise<MessageDetailView> {
     const message = await this.query.find(id);
     if (!message) throw ApiError.notFound(`message ${id}`);
     const [deliveries, trace] = await Promise.all([this.query.deliveries(id), this.query.trace(id)]);
@@ -31,7 +37,7 @@ export class MessageQueryService {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-function toMessageSummary(row: MessageRow) {
+function toMessageSummary(row: MessageRow): MessageSummaryView {
   return {
     id: row.id,
     topic: row.topic,
@@ -47,7 +53,7 @@ function toMessageSummary(row: MessageRow) {
   };
 }
 
-const toDeliveryStatus = (row: DeliveryStatusRow) => ({
+const toDeliveryStatus = (row: DeliveryStatusRow): DeliveryStatusView => ({
   consumerGroup: row.consumerGroup,
   ...(row.member ? { member: row.member } : {}),
   state: row.state,
@@ -57,7 +63,7 @@ const toDeliveryStatus = (row: DeliveryStatusRow) => ({
   deadAt: iso(row.deadAt),
 });
 
-const toTraceEvent = (row: TraceRow) => ({
+const toTraceEvent = (row: TraceRow): TraceEventView => ({
   at: row.at.toISOString(),
   type: row.type,
   ...(row.consumerGroup ? { consumerGroup: row.consumerGroup } : {}),

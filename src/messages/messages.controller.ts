@@ -2,6 +2,8 @@ import { AcceptsTraceContext } from '../common/http/trace-headers';
 import { traceContextOf } from '../observability/trace-context';
 import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiAuthErrors, ApiErrors } from '../common/http/answers';
+import { SentBatchView, SentMessageView } from './sent.view';
 import type { FastifyReply } from 'fastify';
 import { AllowRoles, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -11,6 +13,7 @@ import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
 @ApiBearerAuth()
+@ApiAuthErrors()
 @AllowRoles('producer')
 @Controller('v1/topics/:topic/messages')
 export class MessagesController {
@@ -19,6 +22,11 @@ export class MessagesController {
   /** Publishes one message, committed at once (201; 200 for a repeated Idempotency-Key). */
   @Post()
   @AcceptsTraceContext()
+  @ApiAnswer(201, SentMessageView, { description: 'published' })
+  @ApiAnswer(200, SentMessageView, {
+    description: 'the answer to an earlier request with this Idempotency-Key',
+  })
+  @ApiErrors(400, 404, 413, 422)
   async send(
     @CurrentPrincipal() principal: Principal,
     @Param('topic', ParseNamePipe) topic: string,
@@ -41,6 +49,11 @@ export class MessagesController {
   /** Publishes 1..1000 messages atomically. */
   @Post('batch')
   @AcceptsTraceContext()
+  @ApiAnswer(201, SentBatchView, { description: 'published' })
+  @ApiAnswer(200, SentBatchView, {
+    description: 'the answer to an earlier request with this Idempotency-Key',
+  })
+  @ApiErrors(400, 404, 413, 422)
   async sendBatch(
     @CurrentPrincipal() principal: Principal,
     @Param('topic', ParseNamePipe) topic: string,

@@ -8,6 +8,7 @@ import { assertIdempotencyKey } from '../idempotency/idempotency.service';
 import { TopicsService } from '../topics/topics.service';
 import type { MessageFieldsDto, SendBatchDto } from './message.dto';
 import { SendWriter } from './send-writer';
+import type { SentBatchView, SentMessageView } from './sent.view';
 
 @Injectable()
 export class MessagesService {
@@ -34,7 +35,7 @@ export class MessagesService {
       key: idempotencyKey,
       request: dto,
       messages: [{ ...dto, id, topic, trace, schemaVersion }],
-      answer: (publishedAt) => ({
+      answer: (publishedAt): SentMessageView => ({
         id,
         topic,
         state: 'COMMITTED' as const,
@@ -66,7 +67,7 @@ export class MessagesService {
       key: idempotencyKey,
       request: dto,
       messages,
-      answer: () => ({ ids: messages.map((message) => message.id) }),
+      answer: (): SentBatchView => ({ ids: messages.map((message) => message.id) }),
     });
   }
 }

@@ -1,6 +1,6 @@
 import type { ProducerGroup } from './producer-group.entity';
 
-export interface ProducerGroupView {
+export class ProducerGroupView {
   name: string;
   checkbackUrl: string;
   checkbackTimeoutMs: number;
@@ -12,6 +12,44 @@ export interface ProducerGroupView {
   previousSecretExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A created producer group: its signing secret is answered this once. */
+export class CreatedProducerGroupView extends ProducerGroupView {
+  secret?: string;
+}
+
+export class CheckLatencyView {
+  p50: number | null;
+  p99: number | null;
+}
+
+export class CheckErrorView {
+  at: string;
+  attempt: number;
+  httpStatus: number | null;
+  error: string | null;
+}
+
+export class CheckbackHealthView {
+  /** Check-backs sent in the last 24 hours. */
+  checks24h: number;
+  /** Share of those that got a well-formed verdict (COMMIT, ROLLBACK or UNKNOWN); null with no checks. */
+  successRate: number | null;
+  latencyMs: CheckLatencyView;
+  lastError: CheckErrorView | null;
+}
+
+/** `GET /v1/producer-groups/{group}`: the config with check-back health. */
+export class ProducerGroupWithHealthView extends ProducerGroupView {
+  checkbackHealth: CheckbackHealthView;
+}
+
+export class RotatedSecretView {
+  name: string;
+  secret: string;
+  /** Until when check-backs also carry a signature from the previous secret. */
+  previousSecretExpiresAt: string;
 }
 
 export const toProducerGroupView = (group: ProducerGroup, now = new Date()): ProducerGroupView => ({

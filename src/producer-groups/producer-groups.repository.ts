@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../infra/database/sql';
 import { ProducerGroup } from './producer-group.entity';
+import type { CheckbackHealthView } from './producer-group.view';
 
 export type ProducerGroupConfig = Pick<
   ProducerGroup,
@@ -13,15 +14,6 @@ export type ProducerGroupConfig = Pick<
   | 'maxCheckIntervalSeconds'
   | 'maxChecks'
 >;
-
-export interface CheckbackHealth {
-  /** Check-backs sent in the last 24 hours. */
-  checks24h: number;
-  /** Share of those that got a well-formed verdict (COMMIT, ROLLBACK or UNKNOWN); null with no checks. */
-  successRate: number | null;
-  latencyMs: { p50: number | null; p99: number | null };
-  lastError: { at: string; attempt: number; httpStatus: number | null; error: string | null } | null;
-}
 
 @Injectable()
 export class ProducerGroupsRepository {
@@ -88,7 +80,7 @@ export class ProducerGroupsRepository {
     return rows.length > 0 ? this.findByName(name) : null;
   }
 
-  async checkbackHealth(name: string): Promise<CheckbackHealth> {
+  async checkbackHealth(name: string): Promise<CheckbackHealthView> {
     const [stats] = await queryRows<Record<string, string | null>>(
       this.dataSource,
       `SELECT count(*) AS checks,

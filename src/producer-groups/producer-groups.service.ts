@@ -10,9 +10,15 @@ import { isNameKey } from '../common/validation/names';
 import type { TtlCache } from '../common/ttl-cache';
 import { ConfigChanges } from '../infra/redis/config-changes';
 import { PRODUCER_GROUP_DEFAULTS, type PutProducerGroupDto } from './producer-group.dto';
-import { toProducerGroupView, type ProducerGroupView } from './producer-group.view';
+import {
+  toProducerGroupView,
+  type CreatedProducerGroupView,
+  type ProducerGroupView,
+  type ProducerGroupWithHealthView,
+  type RotatedSecretView,
+} from './producer-group.view';
 import type { ProducerGroup } from './producer-group.entity';
-import { ProducerGroupsRepository, type CheckbackHealth } from './producer-groups.repository';
+import { ProducerGroupsRepository } from './producer-groups.repository';
 
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
@@ -29,10 +35,7 @@ export class ProducerGroupsService {
   }
 
   /** Creates (returning the secret, once) or replaces the config of a group. */
-  async put(
-    name: string,
-    dto: PutProducerGroupDto,
-  ): Promise<Upserted<ProducerGroupView & { secret?: string }>> {
+  async put(name: string, dto: PutProducerGroupDto): Promise<Upserted<CreatedProducerGroupView>> {
     const config = { ...PRODUCER_GROUP_DEFAULTS, ...dto };
     if (config.maxCheckIntervalSeconds < config.checkIntervalSeconds) {
       throw ApiError.validation('maxCheckIntervalSeconds must be at least checkIntervalSeconds', [
@@ -47,10 +50,7 @@ export class ProducerGroupsService {
   }
 
   /** Config plus check-back health; producers read only the groups they are granted. */
-  async get(
-    principal: Principal,
-    name: string,
-  ): Promise<ProducerGroupView & { checkbackHealth: CheckbackHealth }> {
+  async get(principal: Principal, name: string): Promise<ProducerGroupWithHealthView> {
     principal.assertReadProducerGroup(name);
     const group = await this.require(name);
     return { ...toProducerGroupView(group), checkbackHealth: await this.groups.checkbackHealth(name) };
@@ -66,9 +66,7 @@ export class ProducerGroupsService {
     );
   }
 
-  async rotateSecret(
-    name: string,
-  ): Promise<{ name: string; secret: string; previousSecretExpiresAt: string }> {
+  async rotateSecret(name: string): Promise<RotatedSecretView> {
     const expires = new Date(Date.now() + ROTATION_OVERLAP_MS);
     const group = await this.groups.rotateSecret(name, generateWebhookSecret(), expires);
     if (!group) throw ApiError.notFound(`producer group '${name}'`);

@@ -1,12 +1,34 @@
 import type { Topic } from './topic.entity';
 
-export interface TopicView {
+/** The topic's current schema version and how a new one must relate to it. */
+export class TopicSchemaSettingView {
+  version: number;
+  compatibility: 'none' | 'backward';
+}
+
+export class TopicView {
   name: string;
   description: string;
   /** The current schema version and compatibility mode; null while the topic has none. */
-  schema: { version: number; compatibility: 'none' | 'backward' } | null;
+  schema: TopicSchemaSettingView | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export class TopicMessageCountsView {
+  prepared: number;
+  committed: number;
+  rolledBack: number;
+}
+
+export class TopicCountsView {
+  messages: TopicMessageCountsView;
+  consumerGroups: number;
+}
+
+/** `GET /v1/topics/{topic}`: the topic with its message and consumer group counts. */
+export class TopicWithCountsView extends TopicView {
+  counts: TopicCountsView;
 }
 
 export const toTopicView = (topic: Topic): TopicView => ({

@@ -7,8 +7,8 @@ import { isNameKey } from '../common/validation/names';
 import type { TtlCache } from '../common/ttl-cache';
 import { ConfigChanges } from '../infra/redis/config-changes';
 import type { PutTopicDto } from './topic.dto';
-import { toTopicView, type TopicView } from './topic.view';
-import { TopicsRepository, type TopicCounts } from './topics.repository';
+import { toTopicView, type TopicView, type TopicWithCountsView } from './topic.view';
+import { TopicsRepository } from './topics.repository';
 import { TopicSchemasService } from './schemas/topic-schemas.service';
 
 @Injectable()
@@ -33,7 +33,7 @@ export class TopicsService {
     return { resource: toTopicView(topic as NonNullable<typeof topic>), created };
   }
 
-  async get(name: string): Promise<TopicView & { counts: TopicCounts }> {
+  async get(name: string): Promise<TopicWithCountsView> {
     const topic = await this.topics.findByName(name);
     if (!topic) throw ApiError.notFound(`topic '${name}'`);
     return { ...toTopicView(topic), counts: await this.topics.counts(name) };

@@ -12,7 +12,7 @@ import {
   type KeyedRequest,
 } from '../idempotency/idempotency.service';
 import type { PrepareTransactionDto } from './transaction.dto';
-import { toTransactionSummary } from './transaction.view';
+import { toTransactionSummary, type PreparedTransactionView } from './transaction.view';
 import { TransactionsRepository, type TransactionRow } from './transactions.repository';
 import { observeBatches } from '../observability/group-commit.metrics';
 import type { TraceContext } from '../observability/trace-context';
@@ -27,7 +27,7 @@ export interface PrepareRequest extends KeyedRequest {
 }
 
 /** What a prepare answers: the transaction as created (nothing resolved yet). */
-const toPrepared = (tx: TransactionRow, messageIds: string[]) => {
+const toPrepared = (tx: TransactionRow, messageIds: string[]): PreparedTransactionView => {
   const {
     resolvedAt: _resolvedAt,
     resolvedBy: _resolvedBy,

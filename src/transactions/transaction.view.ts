@@ -1,9 +1,81 @@
+import { ApiAnyJson, ApiStringMap } from '../common/http/any-json';
+import { ErrorView } from '../common/errors/error.view';
 import type { MessageRow } from '../messages/messages.repository';
+import type { TransactionState } from './transaction-state';
 import type { CheckAttemptRow, TransactionRow } from './transactions.repository';
+
+/** What a prepare answers: the transaction as created. */
+export class PreparedTransactionView {
+  id: string;
+  state: TransactionState;
+  producerGroup: string;
+  messageIds: string[];
+  createdAt: string;
+  /** When txmsg asks the producer's check-back endpoint next, unless a verdict comes first. */
+  nextCheckAt: string | null;
+}
+
+/** A transaction after a verdict (or as `GET` shows it): with when and by whom it was resolved. */
+export class TransactionSummaryView extends PreparedTransactionView {
+  resolvedAt: string | null;
+  /** `producer`, `check-back`, `operator:<name>`, …; null while open. */
+  resolvedBy: string | null;
+}
+
+export class TransactionMessageView {
+  id: string;
+  topic: string;
+  state: 'PREPARED' | 'COMMITTED' | 'ROLLED_BACK';
+  key: string | null;
+  tag: string | null;
+  @ApiStringMap('The headers the producer set')
+  headers: Record<string, string>;
+  shardingKey: string | null;
+  delayMs: number;
+  @ApiAnyJson('The message body as the producer sent it')
+  body: unknown;
+  publishedAt: string | null;
+}
+
+export class CheckAttemptView {
+  at: string;
+  attempt: number;
+  outcome: 'COMMIT' | 'ROLLBACK' | 'UNKNOWN' | 'ERROR';
+  httpStatus?: number;
+  latencyMs: number;
+  error?: string;
+}
+
+export class TransactionDetailView extends TransactionSummaryView {
+  checks: number;
+  messages: TransactionMessageView[];
+  checkHistory: CheckAttemptView[];
+}
+
+/** One entry of a batch: its single call's status with its body, or with its error. */
+export class PreparedEntryView {
+  status: number;
+  transaction?: PreparedTransactionView;
+  error?: ErrorView;
+}
+
+export class PrepareBatchView {
+  results: PreparedEntryView[];
+}
+
+export class VerdictEntryView {
+  status: number;
+  transaction?: TransactionSummaryView;
+  error?: ErrorView;
+}
+
+export class VerdictBatchView {
+  results: VerdictEntryView[];
+}
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export const toTransactionSummary = (tx: TransactionRow, messageIds: string[]) => ({
+export const toTransactionSummary = (tx: TransactionRow, messageIds: string[]): TransactionSummaryView => ({
   id: tx.id,
   state: tx.state,
   producerGroup: tx.producerGroup,
@@ -18,7 +90,7 @@ export const toTransactionDetail = (
   tx: TransactionRow,
   messages: MessageRow[],
   history: CheckAttemptRow[],
-) => ({
+): TransactionDetailView => ({
   ...toTransactionSummary(
     tx,
     messages.map((m) => m.id),
@@ -46,4 +118,4 @@ export const toTransactionDetail = (
   })),
 });
 
-export type TransactionSummary = ReturnType<typeof toTransactionSummary>;
+export type TransactionSummary = TransactionSummaryView;

@@ -2,6 +2,14 @@ import { AcceptsTraceContext } from '../common/http/trace-headers';
 import { traceContextOf } from '../observability/trace-context';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiAuthErrors, ApiErrors } from '../common/http/answers';
+import {
+  PrepareBatchView,
+  PreparedTransactionView,
+  TransactionDetailView,
+  TransactionSummaryView,
+  VerdictBatchView,
+} from './transaction.view';
 import type { FastifyReply } from 'fastify';
 import { AllowRoles, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -13,6 +21,7 @@ import { PrepareBatchDto, VerdictBatchDto } from './transaction-batch.dto';
 
 @ApiTags('transactions')
 @ApiBearerAuth()
+@ApiAuthErrors()
 @AllowRoles('producer')
 @Controller('v1/transactions')
 export class TransactionsController {
@@ -24,6 +33,11 @@ export class TransactionsController {
   /** Prepares a half transaction (201); a repeated Idempotency-Key returns the original (200). */
   @Post()
   @AcceptsTraceContext()
+  @ApiAnswer(201, PreparedTransactionView, { description: 'prepared' })
+  @ApiAnswer(200, PreparedTransactionView, {
+    description: 'the answer to an earlier request with this Idempotency-Key',
+  })
+  @ApiErrors(400, 404, 413, 422)
   async prepare(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: PrepareTransactionDto,
@@ -45,6 +59,8 @@ export class TransactionsController {
   @Post('batch')
   @AcceptsTraceContext()
   @HttpCode(200)
+  @ApiAnswer(200, PrepareBatchView, { description: "each entry's own status and answer" })
+  @ApiErrors(400, 413)
   prepareBatch(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: PrepareBatchDto,
@@ -57,6 +73,8 @@ export class TransactionsController {
   @Post('verdicts')
   @AcceptsTraceContext()
   @HttpCode(200)
+  @ApiAnswer(200, VerdictBatchView, { description: "each entry's own status and answer" })
+  @ApiErrors(400, 413)
   decideBatch(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: VerdictBatchDto,
@@ -68,6 +86,8 @@ export class TransactionsController {
   @Post(':id/commit')
   @AcceptsTraceContext()
   @HttpCode(200)
+  @ApiAnswer(200, TransactionSummaryView)
+  @ApiErrors(400, 404, 409)
   commit(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseIdPipe) id: string,
@@ -79,6 +99,8 @@ export class TransactionsController {
   @Post(':id/rollback')
   @AcceptsTraceContext()
   @HttpCode(200)
+  @ApiAnswer(200, TransactionSummaryView)
+  @ApiErrors(400, 404, 409)
   rollback(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseIdPipe) id: string,
@@ -89,6 +111,8 @@ export class TransactionsController {
 
   @Get(':id')
   @AllowRoles('producer', 'operator')
+  @ApiAnswer(200, TransactionDetailView)
+  @ApiErrors(400, 404)
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.transactions.get(principal, id);
   }

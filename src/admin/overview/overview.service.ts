@@ -1,5 +1,6 @@
 // The admin overview (SPEC §10): headline figures, per-group health and backlog, and per-minute
 // series for the last hour, read from indexes and samples so it answers fast at any data size.
+import type { OverviewView, ProducerGroupSummaryView } from './overview.view';
 import { Injectable } from '@nestjs/common';
 import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { BUCKET_SECONDS, countsPerMinute, incrementsPerMinute, seriesStart } from './activity-series';
@@ -9,7 +10,7 @@ import {
   type ProducerGroupHealthRow,
 } from './overview.repository';
 
-export type Overview = Awaited<ReturnType<OverviewService['overview']>>;
+export type Overview = OverviewView;
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const ageSeconds = (since: Date, now: Date) =>
@@ -22,7 +23,7 @@ export class OverviewService {
     private readonly consumerGroups: ConsumerGroupsService,
   ) {}
 
-  async overview() {
+  async overview(): Promise<OverviewView> {
     const now = new Date();
     const from = seriesStart(now);
     const [open, health, backlog, samples, checksFailed, deadLettered] = await Promise.all([
@@ -66,7 +67,10 @@ export class OverviewService {
   }
 }
 
-function toProducerGroupSummary(row: ProducerGroupHealthRow, open: OpenTransactionsRow[]) {
+function toProducerGroupSummary(
+  row: ProducerGroupHealthRow,
+  open: OpenTransactionsRow[],
+): ProducerGroupSummaryView {
   const count = (state: OpenTransactionsRow['state']) =>
     open.find((o) => o.producerGroup === row.name && o.state === state)?.n ?? 0;
   return {

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiAuthErrors, ApiErrors, ApiPage } from '../../common/http/answers';
+import { TransactionSummaryView } from '../../transactions/transaction.view';
+import {
+  AdminTransactionView,
+  BulkResultView,
+  RecheckView,
+  StuckSummaryView,
+} from './admin-transaction.view';
 import { AllowRoles, CurrentPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
 import type { AuditedCall } from '../../audit/audit-spec';
@@ -18,6 +26,7 @@ function bulkTarget({ body }: AuditedCall): string {
 
 @ApiTags('admin')
 @ApiBearerAuth()
+@ApiAuthErrors()
 @AllowRoles('operator')
 @Controller('v1/admin/transactions')
 export class AdminTransactionsController {
@@ -28,18 +37,24 @@ export class AdminTransactionsController {
 
   /** PREPARED and STUCK transactions, oldest first, with their last check and messages. */
   @Get()
+  @ApiPage(AdminTransactionView)
+  @ApiErrors(400)
   list(@Query() query: AdminTransactionsQuery) {
     return this.transactions.list(query);
   }
 
   /** STUCK and long-pending (a check went unanswered) transactions by group and last error. */
   @Get('stuck-summary')
+  @ApiAnswer(200, StuckSummaryView, { isArray: true })
+  @ApiErrors(400)
   stuckSummary(@Query() query: OpenTransactionsQuery) {
     return this.transactions.stuckSummary(query);
   }
 
   @Post('bulk')
   @HttpCode(200)
+  @ApiAnswer(200, BulkResultView)
+  @ApiErrors(400)
   @Audited({
     action: 'transactions.bulk',
     target: (call) => `${String(call.body?.action)} ${bulkTarget(call)}`,
@@ -52,6 +67,8 @@ export class AdminTransactionsController {
 
   @Post(':id/commit')
   @HttpCode(200)
+  @ApiAnswer(200, TransactionSummaryView)
+  @ApiErrors(400, 404, 409)
   @Audited({ action: 'transaction.commit', target: oneTransaction })
   commit(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.transactions.decide(principal, id, 'COMMIT');
@@ -59,6 +76,8 @@ export class AdminTransactionsController {
 
   @Post(':id/rollback')
   @HttpCode(200)
+  @ApiAnswer(200, TransactionSummaryView)
+  @ApiErrors(400, 404, 409)
   @Audited({ action: 'transaction.rollback', target: oneTransaction })
   rollback(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.transactions.decide(principal, id, 'ROLLBACK');
@@ -67,6 +86,8 @@ export class AdminTransactionsController {
   /** Sends one check-back now and answers with what it found (`checked: false` if it took too long). */
   @Post(':id/recheck')
   @HttpCode(200)
+  @ApiAnswer(200, RecheckView)
+  @ApiErrors(400, 404, 409)
   @Audited({ action: 'transaction.recheck', target: oneTransaction })
   recheck(@Param('id', ParseIdPipe) id: string) {
     return this.transactions.recheck(id);

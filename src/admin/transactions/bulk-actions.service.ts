@@ -13,11 +13,9 @@ export const BULK_FILTER_LIMIT = 10_000;
 /** Verdicts run a few at a time: each is its own short Postgres transaction. */
 const VERDICT_CONCURRENCY = 4;
 
-export interface BulkResult {
-  matched: number;
-  succeeded: number;
-  failed: { id: string; error: string; message: string }[];
-}
+import type { BulkResultView } from './admin-transaction.view';
+
+export type BulkResult = BulkResultView;
 
 @Injectable()
 export class BulkActionsService {

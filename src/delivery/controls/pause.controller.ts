@@ -3,6 +3,8 @@
 // again (push) or wakes its receivers (pull), in order.
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiAuthErrors, ApiErrors } from '../../common/http/answers';
+import { ConsumerGroupWithStatsView } from '../../consumer-groups/consumer-group.view';
 import { AllowRoles, CurrentPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
 import { Audited } from '../../audit/audited.decorator';
@@ -11,6 +13,7 @@ import { PauseService } from './pause.service';
 
 @ApiTags('consumer-groups')
 @ApiBearerAuth()
+@ApiAuthErrors()
 @Controller('v1/consumer-groups')
 export class PauseController {
   constructor(private readonly pauses: PauseService) {}
@@ -19,6 +22,8 @@ export class PauseController {
   @Post(':group/pause')
   @HttpCode(200)
   @AllowRoles('operator')
+  @ApiAnswer(200, ConsumerGroupWithStatsView)
+  @ApiErrors(400, 404)
   @Audited({ action: 'consumer-group.pause', target: ({ params }) => `consumer-group:${params.group}` })
   pause(@Param('group', ParseNamePipe) name: string, @CurrentPrincipal() principal: Principal) {
     return this.pauses.pause(name, principal);
@@ -28,6 +33,8 @@ export class PauseController {
   @Post(':group/resume')
   @HttpCode(200)
   @AllowRoles('operator')
+  @ApiAnswer(200, ConsumerGroupWithStatsView)
+  @ApiErrors(400, 404)
   @Audited({ action: 'consumer-group.resume', target: ({ params }) => `consumer-group:${params.group}` })
   resume(@Param('group', ParseNamePipe) name: string) {
     return this.pauses.resume(name);

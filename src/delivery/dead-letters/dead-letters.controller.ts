@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiAuthErrors, ApiErrors, ApiPage } from '../../common/http/answers';
+import { DeadLetterView, RedrivenView } from './dead-letter.view';
 import { AllowRoles } from '../../auth/auth.decorators';
 import { Audited } from '../../audit/audited.decorator';
 import { PageQuery } from '../../common/pagination';
@@ -9,12 +11,15 @@ import { DeadLettersService } from './dead-letters.service';
 
 @ApiTags('consumer-groups')
 @ApiBearerAuth()
+@ApiAuthErrors()
 @Controller('v1/consumer-groups')
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
   @Get(':group/dead-letters')
   @AllowRoles('operator')
+  @ApiPage(DeadLetterView)
+  @ApiErrors(400, 404)
   listDeadLetters(@Param('group', ParseNamePipe) name: string, @Query() query: PageQuery) {
     return this.deadLetters.list(name, query);
   }
@@ -22,6 +27,8 @@ export class DeadLettersController {
   @Post(':group/dead-letters/redrive')
   @HttpCode(200)
   @AllowRoles('operator')
+  @ApiAnswer(200, RedrivenView)
+  @ApiErrors(400, 404)
   @Audited({
     action: 'dead-letters.redrive',
     target: ({ params, body }) =>

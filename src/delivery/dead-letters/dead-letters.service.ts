@@ -5,6 +5,7 @@ import type { RedriveDto } from './dead-letters.dto';
 import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { DeadLettersRepository, type DeadLetterRow } from './dead-letters.repository';
 import { toDeliveredMessage } from '../delivered-message.view';
+import type { DeadLetterView, RedrivenView } from './dead-letter.view';
 import { DispatchService } from '../dispatch/dispatch.service';
 
 @Injectable()
@@ -26,7 +27,7 @@ export class DeadLettersService {
     );
   }
 
-  async redrive(group: string, dto: RedriveDto) {
+  async redrive(group: string, dto: RedriveDto): Promise<RedrivenView> {
     await this.groups.require(group);
     const redriven = await this.deadLetters.redrive(group, dto.ids ?? null);
     await this.dispatch.handOver(redriven);
@@ -34,7 +35,7 @@ export class DeadLettersService {
   }
 }
 
-const toDeadLetter = (row: DeadLetterRow) => ({
+const toDeadLetter = (row: DeadLetterRow): DeadLetterView => ({
   id: row.id,
   ...(row.member ? { member: row.member } : {}),
   message: toDeliveredMessage(row),

@@ -1,5 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiAuthErrors, ApiErrors } from '../../common/http/answers';
+import { AckedView, NackedView, ReceivedView, VisibilityView } from './pull.view';
 import type { FastifyReply } from 'fastify';
 import { AllowRoles, CurrentPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
@@ -9,6 +11,7 @@ import { PullService } from './pull.service';
 
 @ApiTags('consumer-groups')
 @ApiBearerAuth()
+@ApiAuthErrors()
 @AllowRoles('consumer')
 @Controller('v1/consumer-groups')
 export class PullController {
@@ -17,6 +20,8 @@ export class PullController {
   /** Long poll: answers as soon as a message is ready, or empty after `waitSeconds`. */
   @Post(':group/receive')
   @HttpCode(200)
+  @ApiAnswer(200, ReceivedView)
+  @ApiErrors(400, 404, 409)
   receive(
     @Param('group', ParseNamePipe) name: string,
     @Body() dto: ReceiveDto,
@@ -31,6 +36,8 @@ export class PullController {
 
   @Post(':group/ack')
   @HttpCode(200)
+  @ApiAnswer(200, AckedView)
+  @ApiErrors(400, 404, 409)
   ack(
     @Param('group', ParseNamePipe) name: string,
     @Body() dto: AckDto,
@@ -41,6 +48,8 @@ export class PullController {
 
   @Post(':group/nack')
   @HttpCode(200)
+  @ApiAnswer(200, NackedView)
+  @ApiErrors(400, 404, 409)
   nack(
     @Param('group', ParseNamePipe) name: string,
     @Body() dto: NackDto,
@@ -51,6 +60,8 @@ export class PullController {
 
   @Post(':group/visibility')
   @HttpCode(200)
+  @ApiAnswer(200, VisibilityView)
+  @ApiErrors(400, 404, 409)
   visibility(
     @Param('group', ParseNamePipe) name: string,
     @Body() dto: VisibilityDto,

@@ -1,5 +1,6 @@
 // Pull delivery (SPEC §7), SQS style: receive long-polls and returns as soon as anything is ready;
 // receipts are valid until the message is delivered again, so a stale one never acks a redelivery.
+import type { AckedView, NackedView, ReceivedView, VisibilityView } from './pull.view';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -35,7 +36,12 @@ export class PullService {
     private readonly acks: AckWriter,
   ) {}
 
-  async receive(principal: Principal, name: string, dto: ReceiveDto, signal?: AbortSignal) {
+  async receive(
+    principal: Principal,
+    name: string,
+    dto: ReceiveDto,
+    signal?: AbortSignal,
+  ): Promise<ReceivedView> {
     const group = await this.pullGroup(principal, name);
     const member = await this.memberOf(group, dto.consumerId);
     const limit = dto.maxMessages ?? RECEIVE_DEFAULTS.maxMessages;
@@ -81,7 +87,7 @@ export class PullService {
     return rows.filter((row) => !duplicates.includes(row.receipt));
   }
 
-  async ack(principal: Principal, name: string, dto: AckDto) {
+  async ack(principal: Principal, name: string, dto: AckDto): Promise<AckedView> {
     const group = await this.pullGroup(principal, name);
     const acked = new Set(
       await this.acks.ack({ group: name, receipts: dto.receiptHandles, outcome: 'acked' }),
@@ -94,7 +100,7 @@ export class PullService {
   }
 
   /** Gives a message back: retried after `retryAfterSeconds` (default: the group's backoff). */
-  async nack(principal: Principal, name: string, dto: NackDto) {
+  async nack(principal: Principal, name: string, dto: NackDto): Promise<NackedView> {
     await this.pullGroup(principal, name);
     const state = await this.dataSource.transaction(async (manager) => {
       const held = await this.pull.hold(name, dto.receiptHandle, manager);
@@ -113,7 +119,7 @@ export class PullService {
     return { nacked: true, state };
   }
 
-  async visibility(principal: Principal, name: string, dto: VisibilityDto) {
+  async visibility(principal: Principal, name: string, dto: VisibilityDto): Promise<VisibilityView> {
     await this.pullGroup(principal, name);
     if (!(await this.pull.setVisibility(name, dto.receiptHandle, dto.invisibleSeconds)))
       throw expiredReceipt();

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Param, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiAuthErrors, ApiErrors } from '../../common/http/answers';
+import { TopicSchemaListView, TopicSchemaView } from './topic-schema.view';
 import { AllowRoles } from '../../auth/auth.decorators';
 import { ApiError } from '../../common/errors/api-error';
 import { Upsert } from '../../common/http/upsert';
@@ -22,12 +24,16 @@ class ParseVersionPipe implements PipeTransform<string, number> {
 
 @ApiTags('topics')
 @ApiBearerAuth()
+@ApiAuthErrors()
 @Controller('v1/topics/:topic/schemas')
 export class TopicSchemasController {
   constructor(private readonly schemas: TopicSchemasService) {}
 
   /** Stores an immutable schema version (201; 200 when the same schema is there; 409 when another is). Admins only. */
   @Upsert(':version')
+  @ApiAnswer(200, TopicSchemaView, { description: 'the same schema was there' })
+  @ApiAnswer(201, TopicSchemaView, { description: 'created' })
+  @ApiErrors(400, 404, 409)
   put(
     @Param('topic', ParseNamePipe) topic: string,
     @Param('version', ParseVersionPipe) version: number,
@@ -39,6 +45,8 @@ export class TopicSchemasController {
   /** The topic's schema versions, its current version and compatibility mode. */
   @Get()
   @AllowRoles('producer', 'consumer', 'operator')
+  @ApiAnswer(200, TopicSchemaListView)
+  @ApiErrors(400, 404)
   list(@Param('topic', ParseNamePipe) topic: string) {
     return this.schemas.list(topic);
   }

@@ -9,6 +9,7 @@ import { ConfigChanges } from '../../infra/redis/config-changes';
 import { backwardBreaks } from './schema-compatibility';
 import { assertUsableSchema } from './schema-rules';
 import { SchemaValidators } from './schema-validators';
+import { toTopicSchemaView, type TopicSchemaListView } from './topic-schema.view';
 import type { PutTopicSchemaDto, TopicSchemaSettingDto } from './topic-schema.dto';
 import {
   TopicSchemasRepository,
@@ -31,14 +32,6 @@ export interface CheckedMessage {
 
 /** How many failing places one message reports at most. */
 const MAX_DETAILS_PER_MESSAGE = 10;
-
-export const toTopicSchemaView = (row: TopicSchemaRow) => ({
-  topic: row.topic,
-  version: row.version,
-  ...(row.tag ? { tag: row.tag } : {}),
-  schema: row.schema,
-  createdAt: row.createdAt.toISOString(),
-});
 
 @Injectable()
 export class TopicSchemasService {
@@ -72,7 +65,7 @@ export class TopicSchemasService {
     return { resource: toTopicSchemaView(stored), created };
   }
 
-  async list(topic: string) {
+  async list(topic: string): Promise<TopicSchemaListView> {
     const setting = await this.schemas.setting(topic);
     if (!setting) throw ApiError.notFound(`topic '${topic}'`);
     const rows = await this.schemas.list(topic);

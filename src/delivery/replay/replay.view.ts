@@ -1,0 +1,4 @@
+export class ReplayedView {
+  /** Deliveries made ready again. */
+  replayed: number;
+}

@@ -1,0 +1,43 @@
+// A message as the operator's query shows it (SPEC §9).
+import { ApiAnyJson, ApiStringMap } from '../common/http/any-json';
+
+export class MessageSummaryView {
+  id: string;
+  topic: string;
+  state: 'PREPARED' | 'COMMITTED' | 'ROLLED_BACK';
+  transactionId: string | null;
+  key: string | null;
+  tag: string | null;
+  @ApiStringMap('The headers the producer set')
+  headers: Record<string, string>;
+  shardingKey: string | null;
+  delayMs: number;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+/** A consumer group's (or broadcasting member's) delivery of the message. */
+export class DeliveryStatusView {
+  consumerGroup: string;
+  member?: string;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  ackedAt: string | null;
+  deadAt: string | null;
+}
+
+/** One event of the message's life; further fields depend on its type. */
+export class TraceEventView {
+  at: string;
+  type: string;
+  consumerGroup?: string;
+  attempt?: number;
+}
+
+export class MessageDetailView extends MessageSummaryView {
+  @ApiAnyJson('The message body as the producer sent it')
+  body: unknown;
+  deliveries: DeliveryStatusView[];
+  trace: TraceEventView[];
+}
