@@ -11,13 +11,12 @@ import type { operations, paths } from './schema';
 import type {
   Claim,
   ConsumerGroupInput,
-  Message,
-  Page,
+  PreparedTransaction,
   PrepareInput,
   ProducerGroupInput,
-  ReceivedMessage,
+  PutConsumerGroupAnswer,
+  PutProducerGroupAnswer,
   ReceiveInput,
-  Sent,
   SendInput,
   TopicInput,
   Transaction,
@@ -57,7 +56,10 @@ type EntryResult<T> = { status: number; transaction?: T; error?: unknown };
 export class TxmsgClient {
   /** Every endpoint, typed from the service's OpenAPI document. */
   readonly api: Client<paths>;
-  private readonly prepares?: Coalescer<{ body: PrepareInput; key: string; trace: TraceFields }, Transaction>;
+  private readonly prepares?: Coalescer<
+    { body: PrepareInput; key: string; trace: TraceFields },
+    PreparedTransaction
+  >;
   private readonly verdicts?: Coalescer<
     { id: string; verdict: VerdictName; trace: TraceFields },
     Transaction
@@ -77,25 +79,21 @@ export class TxmsgClient {
 
   // ── topics and producer groups (§4) ──
   putTopic(topic: string, body: TopicInput = {}) {
-    return unwrap<Record<string, unknown>>(
-      this.api.PUT('/v1/topics/{topic}', { params: { path: { topic } }, body }),
-    );
+    return unwrap(this.api.PUT('/v1/topics/{topic}', { params: { path: { topic } }, body }));
   }
 
-  putProducerGroup(group: string, body: ProducerGroupInput) {
-    return unwrap<{ name: string; secret?: string } & Record<string, unknown>>(
-      this.api.PUT('/v1/producer-groups/{group}', { params: { path: { group } }, body }),
-    );
+  putProducerGroup(group: string, body: ProducerGroupInput): Promise<PutProducerGroupAnswer> {
+    return unwrap(this.api.PUT('/v1/producer-groups/{group}', { params: { path: { group } }, body }));
   }
 
   rotateProducerGroupSecret(group: string) {
-    return unwrap<{ secret: string } & Record<string, unknown>>(
+    return unwrap(
       this.api.POST('/v1/producer-groups/{group}/rotate-secret', { params: { path: { group } } }),
     );
   }
 
   // ── transactions (§5) ──
-  prepare(body: PrepareInput, options: CreateOptions = {}): Promise<Transaction> {
+  prepare(body: PrepareInput, options: CreateOptions = {}): Promise<PreparedTransaction> {
     const key = options.idempotencyKey ?? randomUUID();
     // The trace context is taken where the call is made: a coalesced call goes out later, elsewhere.
     const trace = activeTraceFields();
@@ -116,14 +114,12 @@ export class TxmsgClient {
   }
 
   private prepareOne(body: PrepareInput, key: string, trace: TraceFields) {
-    return unwrap<Transaction>(
-      this.api.POST('/v1/transactions', { body, headers: { 'Idempotency-Key': key, ...trace } }),
-    );
+    return unwrap(this.api.POST('/v1/transactions', { body, headers: { 'Idempotency-Key': key, ...trace } }));
   }
 
   private decideOne(id: string, verdict: VerdictName, trace: TraceFields) {
     const path = verdict === 'COMMIT' ? '/v1/transactions/{id}/commit' : '/v1/transactions/{id}/rollback';
-    return unwrap<Transaction>(this.api.POST(path, { params: { path: { id } }, headers: { ...trace } }));
+    return unwrap(this.api.POST(path, { params: { path: { id } }, headers: { ...trace } }));
   }
 
   /**
@@ -132,13 +128,11 @@ export class TxmsgClient {
    */
   private async prepareMany(
     items: { body: PrepareInput; key: string; trace: TraceFields }[],
-  ): Promise<Settled<Transaction>[]> {
+  ): Promise<Settled<PreparedTransaction>[]> {
     if (items.length === 1)
       return [await settle(this.prepareOne(items[0].body, items[0].key, items[0].trace))];
     const transactions = items.map(({ body, key, trace }) => ({ ...body, idempotencyKey: key, ...trace }));
-    const answer = await unwrap<{ results: EntryResult<Transaction>[] }>(
-      this.api.POST('/v1/transactions/batch', { body: { transactions } }),
-    );
+    const answer = await unwrap(this.api.POST('/v1/transactions/batch', { body: { transactions } }));
     return answer.results.map(entryOutcome);
   }
 
@@ -149,19 +143,17 @@ export class TxmsgClient {
     if (items.length === 1)
       return [await settle(this.decideOne(items[0].id, items[0].verdict, items[0].trace))];
     const verdicts = items.map(({ id, verdict, trace }) => ({ id, verdict, ...trace }));
-    const answer = await unwrap<{ results: EntryResult<Transaction>[] }>(
-      this.api.POST('/v1/transactions/verdicts', { body: { verdicts } }),
-    );
+    const answer = await unwrap(this.api.POST('/v1/transactions/verdicts', { body: { verdicts } }));
     return answer.results.map(entryOutcome);
   }
 
   getTransaction(id: string) {
-    return unwrap<Transaction>(this.api.GET('/v1/transactions/{id}', { params: { path: { id } } }));
+    return unwrap(this.api.GET('/v1/transactions/{id}', { params: { path: { id } } }));
   }
 
   // ── plain sends (§6) ──
   send(topic: string, message: SendInput, options: CreateOptions = {}) {
-    return unwrap<Sent>(
+    return unwrap(
       this.api.POST('/v1/topics/{topic}/messages', {
         params: { path: { topic } },
         body: message,
@@ -171,7 +163,7 @@ export class TxmsgClient {
   }
 
   sendBatch(topic: string, messages: SendInput[], options: CreateOptions = {}) {
-    return unwrap<{ ids: string[] }>(
+    return unwrap(
       this.api.POST('/v1/topics/{topic}/messages/batch', {
         params: { path: { topic } },
         body: { messages },
@@ -181,37 +173,29 @@ export class TxmsgClient {
   }
 
   // ── consumer groups and pull delivery (§7) ──
-  putConsumerGroup(group: string, body: ConsumerGroupInput) {
-    return unwrap<{ name: string; secret?: string } & Record<string, unknown>>(
-      this.api.PUT('/v1/consumer-groups/{group}', { params: { path: { group } }, body }),
-    );
+  putConsumerGroup(group: string, body: ConsumerGroupInput): Promise<PutConsumerGroupAnswer> {
+    return unwrap(this.api.PUT('/v1/consumer-groups/{group}', { params: { path: { group } }, body }));
   }
 
   /** A group's config and `stats` (backlog, `paused`, each push endpoint's circuit). */
   getConsumerGroup(group: string) {
-    return unwrap<{ name: string; stats: Record<string, unknown> } & Record<string, unknown>>(
-      this.api.GET('/v1/consumer-groups/{group}', { params: { path: { group } } }),
-    );
+    return unwrap(this.api.GET('/v1/consumer-groups/{group}', { params: { path: { group } } }));
   }
 
   /** Stops all delivery to the group (admin or operator token); its backlog waits. */
   pauseConsumerGroup(group: string) {
-    return unwrap<{ name: string; stats: Record<string, unknown> } & Record<string, unknown>>(
-      this.api.POST('/v1/consumer-groups/{group}/pause', { params: { path: { group } } }),
-    );
+    return unwrap(this.api.POST('/v1/consumer-groups/{group}/pause', { params: { path: { group } } }));
   }
 
   /** Delivers the group's backlog again, in order. */
   resumeConsumerGroup(group: string) {
-    return unwrap<{ name: string; stats: Record<string, unknown> } & Record<string, unknown>>(
-      this.api.POST('/v1/consumer-groups/{group}/resume', { params: { path: { group } } }),
-    );
+    return unwrap(this.api.POST('/v1/consumer-groups/{group}/resume', { params: { path: { group } } }));
   }
 
   /** A long poll: its time-out is the retry time-out plus the wait; `signal` cuts it short. */
   receive(group: string, body: ReceiveInput = {}, signal?: AbortSignal) {
     const waitMs = (body.waitSeconds ?? 20) * 1000;
-    return unwrap<{ messages: ReceivedMessage[] }>(
+    return unwrap(
       this.api.POST('/v1/consumer-groups/{group}/receive', {
         params: { path: { group } },
         body,
@@ -222,7 +206,7 @@ export class TxmsgClient {
   }
 
   ack(group: string, receiptHandles: string[]) {
-    return unwrap<{ acked: number; expired: string[] }>(
+    return unwrap(
       this.api.POST('/v1/consumer-groups/{group}/ack', {
         params: { path: { group } },
         body: { receiptHandles },
@@ -231,7 +215,7 @@ export class TxmsgClient {
   }
 
   nack(group: string, receiptHandle: string, retryAfterSeconds?: number) {
-    return unwrap<unknown>(
+    return unwrap(
       this.api.POST('/v1/consumer-groups/{group}/nack', {
         params: { path: { group } },
         body: { receiptHandle, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) },
@@ -240,7 +224,7 @@ export class TxmsgClient {
   }
 
   extendVisibility(group: string, receiptHandle: string, invisibleSeconds: number) {
-    return unwrap<unknown>(
+    return unwrap(
       this.api.POST('/v1/consumer-groups/{group}/visibility', {
         params: { path: { group } },
         body: { receiptHandle, invisibleSeconds },
@@ -255,13 +239,14 @@ export class TxmsgClient {
       params: { path: { group } },
       body: { key, ...(leaseSeconds === undefined ? {} : { leaseSeconds }) },
     });
+    // A refused claim's 409 body carries `claimed: false` and the key's state beside the error.
     if (response.status === 409) return error as unknown as Claim;
     if (!response.ok) throw errorOf(response.status, error, response.statusText);
-    return data as unknown as Claim;
+    return data as Claim;
   }
 
   completeClaim(group: string, key: string, token: string) {
-    return unwrap<unknown>(
+    return unwrap(
       this.api.POST('/v1/consumer-groups/{group}/claims/{key}/complete', {
         params: { path: { group, key } },
         body: { token },
@@ -270,7 +255,7 @@ export class TxmsgClient {
   }
 
   releaseClaim(group: string, key: string, token: string) {
-    return unwrap<unknown>(
+    return unwrap(
       this.api.POST('/v1/consumer-groups/{group}/claims/{key}/release', {
         params: { path: { group, key } },
         body: { token },
@@ -280,15 +265,11 @@ export class TxmsgClient {
 
   // ── query (§9) ──
   getMessage(id: string) {
-    return unwrap<Message & Record<string, unknown>>(
-      this.api.GET('/v1/messages/{id}', { params: { path: { id } } }),
-    );
+    return unwrap(this.api.GET('/v1/messages/{id}', { params: { path: { id } } }));
   }
 
   listMessages(query: MessageListQuery = {}) {
-    return unwrap<Page<Message & Record<string, unknown>>>(
-      this.api.GET('/v1/messages', { params: { query } }),
-    );
+    return unwrap(this.api.GET('/v1/messages', { params: { query } }));
   }
 }
 
@@ -310,7 +291,8 @@ function idempotencyHeader(options: CreateOptions): Record<string, string> {
   return { 'Idempotency-Key': options.idempotencyKey ?? randomUUID() };
 }
 
-async function unwrap<T>(call: Promise<Answer<unknown>>): Promise<T> {
+/** The answer's body, typed by the document's 2xx schema for the route; an error status throws. */
+async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
   const { data, error, response } = await call;
   if (!response.ok) throw errorOf(response.status, error, response.statusText);
   return data as T;

@@ -70,6 +70,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/topics/{topic}/schemas/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Stores an immutable schema version (201; 200 when the same schema is there; 409 when another is). Admins only. */
+        put: operations["TopicSchemasController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topic}/schemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topic's schema versions, its current version and compatibility mode. */
+        get: operations["TopicSchemasController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/producer-groups/{group}": {
         parameters: {
             query?: never;
@@ -655,6 +689,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ErrorDetailView: {
+            /** @description The request field at fault, e.g. `messages[2].body.amount`. */
+            field?: string;
+            message: string;
+            /** @description schema_violation: the message's index in the request. */
+            index?: number;
+            /** @description schema_violation: the JSON pointer of the failing place in the message body. */
+            pointer?: string;
+            /** @description schema_violation: the schema rule that failed, e.g. `#/properties/amount/minimum`. */
+            rule?: string;
+        };
+        ErrorView: {
+            statusCode: number;
+            /** @enum {string} */
+            error: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "uri_too_long" | "unsupported_media_type" | "headers_too_large" | "idempotency_key_reused" | "schema_violation" | "payload_too_large" | "internal_error" | "service_unavailable";
+            message: string;
+            details: components["schemas"]["ErrorDetailView"][];
+        };
         CreateApiKeyDto: {
             /** @description Human-readable name, recorded as `operator:<name>` when this key resolves a transaction. */
             name: string;
@@ -667,8 +719,90 @@ export interface components {
             /** @description Consumer keys: consumer groups they may receive/ack/claim for. */
             consumerGroups?: string[];
         };
+        CreatedApiKeyView: {
+            token: string;
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "producer" | "consumer" | "operator";
+            topics: string[];
+            producerGroups: string[];
+            consumerGroups: string[];
+            createdAt: string;
+        };
+        ApiKeyView: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "producer" | "consumer" | "operator";
+            topics: string[];
+            producerGroups: string[];
+            consumerGroups: string[];
+            createdAt: string;
+        };
+        TopicSchemaSettingDto: {
+            version: number;
+            /** @enum {string} */
+            compatibility?: "none" | "backward";
+        };
         PutTopicDto: {
             description?: string;
+            /** @description The current schema version and compatibility mode (SPEC §4); omitted: as they are. */
+            schema?: components["schemas"]["TopicSchemaSettingDto"];
+        };
+        TopicSchemaSettingView: {
+            version: number;
+            /** @enum {string} */
+            compatibility: "none" | "backward";
+        };
+        TopicView: {
+            name: string;
+            description: string;
+            /** @description The current schema version and compatibility mode; null while the topic has none. */
+            schema: components["schemas"]["TopicSchemaSettingView"] | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        TopicMessageCountsView: {
+            prepared: number;
+            committed: number;
+            rolledBack: number;
+        };
+        TopicCountsView: {
+            messages: components["schemas"]["TopicMessageCountsView"];
+            consumerGroups: number;
+        };
+        TopicWithCountsView: {
+            name: string;
+            description: string;
+            /** @description The current schema version and compatibility mode; null while the topic has none. */
+            schema: components["schemas"]["TopicSchemaSettingView"] | null;
+            createdAt: string;
+            updatedAt: string;
+            counts: components["schemas"]["TopicCountsView"];
+        };
+        PutTopicSchemaDto: {
+            /** @description JSON Schema (draft 2020-12) for the message body */
+            schema: Record<string, never>;
+            tag?: string;
+        };
+        TopicSchemaView: {
+            /** @description JSON Schema (draft 2020-12) for the message body */
+            schema: {
+                [key: string]: unknown;
+            } | boolean;
+            topic: string;
+            version: number;
+            /** @description The tag this schema is for; absent: every tag without a schema of its own. */
+            tag?: string;
+            createdAt: string;
+        };
+        TopicSchemaListView: {
+            /** @description The version prepare, send and batch send check against; null while the topic has none. */
+            currentVersion: number | null;
+            /** @enum {string} */
+            compatibility: "none" | "backward";
+            items: components["schemas"]["TopicSchemaView"][];
         };
         PutProducerGroupDto: {
             /**
@@ -681,6 +815,71 @@ export interface components {
             checkIntervalSeconds?: number;
             maxCheckIntervalSeconds?: number;
             maxChecks?: number;
+        };
+        ProducerGroupView: {
+            name: string;
+            checkbackUrl: string;
+            checkbackTimeoutMs: number;
+            checkImmunitySeconds: number;
+            checkIntervalSeconds: number;
+            maxCheckIntervalSeconds: number;
+            maxChecks: number;
+            /** @description Until when the previous secret still signs check-backs after a rotation. */
+            previousSecretExpiresAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        CreatedProducerGroupView: {
+            name: string;
+            checkbackUrl: string;
+            checkbackTimeoutMs: number;
+            checkImmunitySeconds: number;
+            checkIntervalSeconds: number;
+            maxCheckIntervalSeconds: number;
+            maxChecks: number;
+            /** @description Until when the previous secret still signs check-backs after a rotation. */
+            previousSecretExpiresAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+            secret?: string;
+        };
+        CheckLatencyView: {
+            p50: number | null;
+            p99: number | null;
+        };
+        CheckErrorView: {
+            at: string;
+            attempt: number;
+            httpStatus: number | null;
+            error: string | null;
+        };
+        CheckbackHealthView: {
+            /** @description Check-backs sent in the last 24 hours. */
+            checks24h: number;
+            /** @description Share of those that got a well-formed verdict (COMMIT, ROLLBACK or UNKNOWN); null with no checks. */
+            successRate: number | null;
+            latencyMs: components["schemas"]["CheckLatencyView"];
+            lastError: components["schemas"]["CheckErrorView"] | null;
+        };
+        ProducerGroupWithHealthView: {
+            name: string;
+            checkbackUrl: string;
+            checkbackTimeoutMs: number;
+            checkImmunitySeconds: number;
+            checkIntervalSeconds: number;
+            maxCheckIntervalSeconds: number;
+            maxChecks: number;
+            /** @description Until when the previous secret still signs check-backs after a rotation. */
+            previousSecretExpiresAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+            checkbackHealth: components["schemas"]["CheckbackHealthView"];
+        };
+        RotatedSecretView: {
+            name: string;
+            secret: string;
+            /** @description Until when check-backs also carry a signature from the previous secret. */
+            previousSecretExpiresAt: string;
         };
         MessageFieldsDto: {
             /** @description Any JSON value (null included); only a missing body is refused. */
@@ -695,8 +894,74 @@ export interface components {
             shardingKey?: string;
             delayMs?: number;
         };
+        SentMessageView: {
+            id: string;
+            topic: string;
+            /** @enum {string} */
+            state: "COMMITTED";
+            publishedAt: string;
+        };
         SendBatchDto: {
             messages: components["schemas"]["MessageFieldsDto"][];
+        };
+        SentBatchView: {
+            /** @description The new messages' ids, in the request's order. */
+            ids: string[];
+        };
+        MessageSummaryView: {
+            /** @description The headers the producer set */
+            headers: {
+                [key: string]: string;
+            };
+            id: string;
+            topic: string;
+            /** @enum {string} */
+            state: "PREPARED" | "COMMITTED" | "ROLLED_BACK";
+            transactionId: string | null;
+            key: string | null;
+            tag: string | null;
+            shardingKey: string | null;
+            delayMs: number;
+            createdAt: string;
+            publishedAt: string | null;
+        };
+        DeliveryStatusView: {
+            consumerGroup: string;
+            member?: string;
+            state: string;
+            attempts: number;
+            lastError: string | null;
+            ackedAt: string | null;
+            deadAt: string | null;
+        };
+        TraceEventView: {
+            at: string;
+            type: string;
+            consumerGroup?: string;
+            attempt?: number;
+        };
+        MessageDetailView: {
+            /** @description The headers the producer set */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The message body as the producer sent it */
+            body: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            deliveries: components["schemas"]["DeliveryStatusView"][];
+            trace: components["schemas"]["TraceEventView"][];
+            id: string;
+            topic: string;
+            /** @enum {string} */
+            state: "PREPARED" | "COMMITTED" | "ROLLED_BACK";
+            transactionId: string | null;
+            key: string | null;
+            tag: string | null;
+            shardingKey: string | null;
+            delayMs: number;
+            createdAt: string;
+            publishedAt: string | null;
         };
         TransactionMessageDto: {
             /** @description Any JSON value (null included); only a missing body is refused. */
@@ -718,6 +983,16 @@ export interface components {
             /** @description Overrides the producer group's checkImmunitySeconds for this transaction. */
             checkImmunitySeconds?: number;
         };
+        PreparedTransactionView: {
+            id: string;
+            /** @enum {string} */
+            state: "PREPARED" | "COMMITTED" | "ROLLED_BACK" | "STUCK";
+            producerGroup: string;
+            messageIds: string[];
+            createdAt: string;
+            /** @description When txmsg asks the producer's check-back endpoint next, unless a verdict comes first. */
+            nextCheckAt: string | null;
+        };
         PrepareBatchEntryDto: {
             messages: components["schemas"]["TransactionMessageDto"][];
             producerGroup: string;
@@ -731,6 +1006,14 @@ export interface components {
         PrepareBatchDto: {
             transactions: components["schemas"]["PrepareBatchEntryDto"][];
         };
+        PreparedEntryView: {
+            status: number;
+            transaction?: components["schemas"]["PreparedTransactionView"];
+            error?: components["schemas"]["ErrorView"];
+        };
+        PrepareBatchView: {
+            results: components["schemas"]["PreparedEntryView"][];
+        };
         VerdictEntryDto: {
             id: string;
             /** @enum {string} */
@@ -740,6 +1023,71 @@ export interface components {
         };
         VerdictBatchDto: {
             verdicts: components["schemas"]["VerdictEntryDto"][];
+        };
+        TransactionSummaryView: {
+            id: string;
+            /** @enum {string} */
+            state: "PREPARED" | "COMMITTED" | "ROLLED_BACK" | "STUCK";
+            producerGroup: string;
+            messageIds: string[];
+            createdAt: string;
+            /** @description When txmsg asks the producer's check-back endpoint next, unless a verdict comes first. */
+            nextCheckAt: string | null;
+            resolvedAt: string | null;
+            /** @description `producer`, `check-back`, `operator:<name>`, …; null while open. */
+            resolvedBy: string | null;
+        };
+        VerdictEntryView: {
+            status: number;
+            transaction?: components["schemas"]["TransactionSummaryView"];
+            error?: components["schemas"]["ErrorView"];
+        };
+        VerdictBatchView: {
+            results: components["schemas"]["VerdictEntryView"][];
+        };
+        TransactionMessageView: {
+            /** @description The headers the producer set */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The message body as the producer sent it */
+            body: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            id: string;
+            topic: string;
+            /** @enum {string} */
+            state: "PREPARED" | "COMMITTED" | "ROLLED_BACK";
+            key: string | null;
+            tag: string | null;
+            shardingKey: string | null;
+            delayMs: number;
+            publishedAt: string | null;
+        };
+        CheckAttemptView: {
+            at: string;
+            attempt: number;
+            /** @enum {string} */
+            outcome: "COMMIT" | "ROLLBACK" | "UNKNOWN" | "ERROR";
+            httpStatus?: number;
+            latencyMs: number;
+            error?: string;
+        };
+        TransactionDetailView: {
+            id: string;
+            /** @enum {string} */
+            state: "PREPARED" | "COMMITTED" | "ROLLED_BACK" | "STUCK";
+            producerGroup: string;
+            messageIds: string[];
+            createdAt: string;
+            /** @description When txmsg asks the producer's check-back endpoint next, unless a verdict comes first. */
+            nextCheckAt: string | null;
+            resolvedAt: string | null;
+            /** @description `producer`, `check-back`, `operator:<name>`, …; null while open. */
+            resolvedBy: string | null;
+            checks: number;
+            messages: components["schemas"]["TransactionMessageView"][];
+            checkHistory: components["schemas"]["CheckAttemptView"][];
         };
         FilterDto: {
             tags: string[];
@@ -780,25 +1128,179 @@ export interface components {
             retryBackoffSeconds?: number[];
             dedupe?: components["schemas"]["DedupeDto"];
         };
+        EndpointView: {
+            url: string;
+            /** @enum {string} */
+            circuit: "closed" | "open" | "half_open";
+            since: string;
+            lastError: string | null;
+        };
+        ConsumerGroupStatsView: {
+            ready: number;
+            inflight: number;
+            retrying: number;
+            delayed: number;
+            deadLetters: number;
+            oldestReadyAgeSeconds: number | null;
+            ackedTotal: number;
+            paused: boolean;
+            pausedAt?: string;
+            pausedBy?: string | null;
+            /** @description Push groups: each endpoint and its circuit. */
+            endpoints?: components["schemas"]["EndpointView"][];
+        };
+        FilterView: {
+            tags: string[];
+        };
+        PushBatchView: {
+            maxMessages: number;
+            maxWaitMs: number;
+        };
+        CircuitBreakerView: {
+            failures: number;
+            probeSeconds: number;
+        };
+        DeliveryView: {
+            /** @enum {string} */
+            type: "push" | "pull";
+            /** @description Clustering push groups: the endpoint. */
+            url?: string;
+            /** @description Broadcasting push groups: each member's endpoint. */
+            urls?: string[];
+            timeoutMs?: number;
+            maxConcurrency?: number;
+            batch?: components["schemas"]["PushBatchView"];
+            maxPerSecond?: number;
+            circuitBreaker?: components["schemas"]["CircuitBreakerView"];
+        };
+        DedupeView: {
+            /** @enum {string} */
+            by: "id" | "key";
+            windowSeconds: number;
+        };
+        ConsumerGroupWithStatsView: {
+            stats: components["schemas"]["ConsumerGroupStatsView"];
+            name: string;
+            topic: string;
+            filter: components["schemas"]["FilterView"] | null;
+            /** @enum {string} */
+            mode: "clustering" | "broadcasting";
+            ordered: boolean;
+            delivery: components["schemas"]["DeliveryView"];
+            maxRetries: number;
+            retryBackoffSeconds: number[];
+            dedupe: components["schemas"]["DedupeView"] | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        CreatedConsumerGroupView: {
+            stats: components["schemas"]["ConsumerGroupStatsView"];
+            name: string;
+            topic: string;
+            filter: components["schemas"]["FilterView"] | null;
+            /** @enum {string} */
+            mode: "clustering" | "broadcasting";
+            ordered: boolean;
+            delivery: components["schemas"]["DeliveryView"];
+            maxRetries: number;
+            retryBackoffSeconds: number[];
+            dedupe: components["schemas"]["DedupeView"] | null;
+            createdAt: string;
+            updatedAt: string;
+            secret?: string;
+        };
+        ConsumerGroupView: {
+            name: string;
+            topic: string;
+            filter: components["schemas"]["FilterView"] | null;
+            /** @enum {string} */
+            mode: "clustering" | "broadcasting";
+            ordered: boolean;
+            delivery: components["schemas"]["DeliveryView"];
+            maxRetries: number;
+            retryBackoffSeconds: number[];
+            dedupe: components["schemas"]["DedupeView"] | null;
+            createdAt: string;
+            updatedAt: string;
+        };
         ReceiveDto: {
             maxMessages?: number;
             waitSeconds?: number;
             invisibleSeconds?: number;
             consumerId?: string;
         };
+        DeliveredMessageView: {
+            /** @description The headers the producer set */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The message body as the producer sent it */
+            body: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            id: string;
+            topic: string;
+            key: string | null;
+            tag: string | null;
+            shardingKey: string | null;
+            publishedAt: string;
+            /** @description The producer's W3C trace context, when it sent one. */
+            traceparent?: string;
+            tracestate?: string;
+            /** @description The topic schema version the body was checked against, when the topic had one. */
+            schemaVersion?: number;
+        };
+        ReceivedMessageView: {
+            /** @description Acks, nacks and extends this delivery; valid while the message is invisible. */
+            receiptHandle: string;
+            attempt: number;
+            message: components["schemas"]["DeliveredMessageView"];
+        };
+        ReceivedView: {
+            messages: components["schemas"]["ReceivedMessageView"][];
+        };
         AckDto: {
             receiptHandles: string[];
+        };
+        AckedView: {
+            acked: number;
+            /** @description Receipt handles that were no longer valid (their invisible time ran out, or already acked). */
+            expired: string[];
         };
         NackDto: {
             receiptHandle: string;
             retryAfterSeconds?: number;
         };
+        NackedView: {
+            nacked: boolean;
+            /**
+             * @description What the delivery became: retried later, or a dead letter when out of retries.
+             * @enum {string}
+             */
+            state: "retrying" | "dead";
+        };
         VisibilityDto: {
             receiptHandle: string;
             invisibleSeconds: number;
         };
+        VisibilityView: {
+            receiptHandle: string;
+            invisibleSeconds: number;
+        };
+        DeadLetterView: {
+            id: string;
+            /** @description Broadcasting groups: the member whose delivery died. */
+            member?: string;
+            message: components["schemas"]["DeliveredMessageView"];
+            attempts: number;
+            lastError: string | null;
+            deadAt: string;
+        };
         RedriveDto: {
             ids?: string[];
+        };
+        RedrivenView: {
+            redriven: number;
         };
         ReplayDto: {
             /**
@@ -807,12 +1309,124 @@ export interface components {
              */
             from: string;
         };
+        ReplayedView: {
+            /** @description Deliveries made ready again. */
+            replayed: number;
+        };
         ClaimDto: {
             key: string;
             leaseSeconds?: number;
         };
+        ClaimedView: {
+            claimed: boolean;
+            /** @description Completes or releases the claim. */
+            token: string;
+        };
         ClaimTokenDto: {
             token: string;
+        };
+        CompletedClaimView: {
+            key: string;
+            /** @enum {string} */
+            state: "done";
+            /** @description How long the key is remembered as done. */
+            rememberedForSeconds: number;
+        };
+        ReleasedClaimView: {
+            key: string;
+            /** @enum {string} */
+            state: "released";
+        };
+        OpenTransactionTotalsView: {
+            prepared: number;
+            stuck: number;
+            oldestPreparedAgeSeconds: number | null;
+            checksFailed1h: number;
+        };
+        MessageTotalsView: {
+            committed1h: number;
+            delivered1h: number;
+            deadLetters: number;
+        };
+        CheckbackHealth1hView: {
+            checks1h: number;
+            failed1h: number;
+            successRate: number | null;
+        };
+        LastCheckErrorView: {
+            at: string;
+            error: string | null;
+            httpStatus: number | null;
+        };
+        ProducerGroupSummaryView: {
+            name: string;
+            prepared: number;
+            stuck: number;
+            checkbackHealth: components["schemas"]["CheckbackHealth1hView"];
+            lastError: components["schemas"]["LastCheckErrorView"] | null;
+        };
+        GroupBacklogView: {
+            name: string;
+            topic: string;
+            /** @enum {string} */
+            mode: "clustering" | "broadcasting";
+            /** @enum {string} */
+            delivery: "push" | "pull";
+            ready: number;
+            inflight: number;
+            retrying: number;
+            delayed: number;
+            deadLetters: number;
+            oldestReadyAgeSeconds: number | null;
+        };
+        ActivitySeriesView: {
+            bucketSeconds: number;
+            from: string;
+            committed: number[];
+            delivered: number[];
+            checksFailed: number[];
+            deadLettered: number[];
+        };
+        OverviewView: {
+            generatedAt: string;
+            transactions: components["schemas"]["OpenTransactionTotalsView"];
+            messages: components["schemas"]["MessageTotalsView"];
+            producerGroups: components["schemas"]["ProducerGroupSummaryView"][];
+            consumerGroups: components["schemas"]["GroupBacklogView"][];
+            series: components["schemas"]["ActivitySeriesView"];
+        };
+        LastCheckView: {
+            at: string;
+            outcome: string | null;
+            httpStatus?: number;
+            error?: string;
+        };
+        OpenMessageView: {
+            id: string;
+            topic: string;
+            key: string | null;
+            tag: string | null;
+        };
+        AdminTransactionView: {
+            id: string;
+            producerGroup: string;
+            state: string;
+            createdAt: string;
+            ageSeconds: number;
+            checks: number;
+            nextCheckAt: string | null;
+            lastCheck: components["schemas"]["LastCheckView"] | null;
+            messages: components["schemas"]["OpenMessageView"][];
+        };
+        StuckSummaryView: {
+            producerGroup: string;
+            /** @enum {string} */
+            state: "PREPARED" | "STUCK";
+            lastError: string | null;
+            count: number;
+            oldestAt: string;
+            newestAt: string;
+            lastCheckAt: string | null;
         };
         BulkFilterDto: {
             /** @enum {string} */
@@ -827,6 +1441,44 @@ export interface components {
             ids?: string[];
             /** @description Acts on at most 10,000 matching transactions, oldest first. */
             filter?: components["schemas"]["BulkFilterDto"];
+        };
+        BulkFailureView: {
+            id: string;
+            error: string;
+            message: string;
+        };
+        BulkResultView: {
+            matched: number;
+            succeeded: number;
+            failed: components["schemas"]["BulkFailureView"][];
+        };
+        RecheckView: {
+            id: string;
+            producerGroup: string;
+            state: string;
+            createdAt: string;
+            ageSeconds: number;
+            checks: number;
+            nextCheckAt: string | null;
+            lastCheck: components["schemas"]["LastCheckView"] | null;
+            messages: components["schemas"]["OpenMessageView"][];
+            resolvedAt: string | null;
+            resolvedBy: string | null;
+            /** @description Whether the check was sent and recorded before the answer (false: it took too long). */
+            checked: boolean;
+        };
+        AuditEntryView: {
+            detail?: {
+                [key: string]: unknown;
+            };
+            id: string;
+            at: string;
+            /** @description `operator:<name>`, `admin:<name>`, … */
+            actor: string;
+            action: string;
+            target: string;
+            count: number;
+            result: string;
         };
     };
     responses: never;
@@ -849,11 +1501,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page; pass nextCursor as ?cursor= for the next (null: the last page) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiKeyView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -870,12 +1564,49 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created, with its token */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["CreatedApiKeyView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
@@ -891,11 +1622,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description revoked */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -915,7 +1692,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["TopicWithCountsView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
@@ -935,11 +1757,68 @@ export interface operations {
             };
         };
         responses: {
+            /** @description replaced */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -954,11 +1833,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -974,11 +1908,209 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page; pass nextCursor as ?cursor= for the next (null: the last page) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TopicView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    TopicSchemasController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutTopicSchemaDto"];
+            };
+        };
+        responses: {
+            /** @description the same schema was there */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSchemaView"];
+                };
+            };
+            /** @description created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSchemaView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    TopicSchemasController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSchemaListView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -998,7 +2130,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ProducerGroupWithHealthView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
@@ -1018,11 +2195,59 @@ export interface operations {
             };
         };
         responses: {
+            /** @description replaced */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProducerGroupView"];
+                };
+            };
+            /** @description created, with its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedProducerGroupView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1038,11 +2263,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page; pass nextCursor as ?cursor= for the next (null: the last page) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProducerGroupView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1061,7 +2328,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RotatedSecretView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1085,11 +2399,86 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer to an earlier request with this Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentMessageView"];
+                };
+            };
+            /** @description published */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SentMessageView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description idempotency_key_reused or schema_violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1113,11 +2502,86 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer to an earlier request with this Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentBatchView"];
+                };
+            };
+            /** @description published */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SentBatchView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description idempotency_key_reused or schema_violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1140,11 +2604,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page; pass nextCursor as ?cursor= for the next (null: the last page) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MessageSummaryView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1163,7 +2669,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MessageDetailView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1185,11 +2738,86 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer to an earlier request with this Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedTransactionView"];
+                };
+            };
+            /** @description prepared */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PreparedTransactionView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description idempotency_key_reused or schema_violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1211,11 +2839,59 @@ export interface operations {
             };
         };
         responses: {
+            /** @description each entry's own status and answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PrepareBatchView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1237,11 +2913,59 @@ export interface operations {
             };
         };
         responses: {
+            /** @description each entry's own status and answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VerdictBatchView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1265,7 +2989,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransactionSummaryView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1289,7 +3069,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransactionSummaryView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1308,7 +3144,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransactionDetailView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1327,7 +3210,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConsumerGroupWithStatsView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1346,11 +3276,77 @@ export interface operations {
             };
         };
         responses: {
+            /** @description replaced */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConsumerGroupWithStatsView"];
+                };
+            };
+            /** @description created, with its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedConsumerGroupView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1365,11 +3361,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1385,11 +3427,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page; pass nextCursor as ?cursor= for the next (null: the last page) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ConsumerGroupView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1412,7 +3496,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceivedView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1435,7 +3575,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AckedView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1458,7 +3654,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NackedView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1481,7 +3733,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VisibilityView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1499,11 +3807,62 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page; pass nextCursor as ?cursor= for the next (null: the last page) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DeadLetterView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1526,7 +3885,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RedrivenView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1549,7 +3955,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReplayedView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1568,7 +4021,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConsumerGroupWithStatsView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1587,7 +4087,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConsumerGroupWithStatsView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1606,11 +4153,68 @@ export interface operations {
             };
         };
         responses: {
+            /** @description claimed */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClaimedView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1634,7 +4238,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CompletedClaimView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1658,7 +4318,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReleasedClaimView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1675,7 +4391,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OverviewView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1696,11 +4450,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page; pass nextCursor as ?cursor= for the next (null: the last page) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminTransactionView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1721,7 +4517,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StuckSummaryView"][];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1743,7 +4577,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["BulkResultView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
@@ -1763,7 +4633,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransactionSummaryView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1782,7 +4708,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransactionSummaryView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1801,7 +4783,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecheckView"];
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };
@@ -1817,11 +4855,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page; pass nextCursor as ?cursor= for the next (null: the last page) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntryView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: malformed JSON, an unknown field or a value out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description unauthorized: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description forbidden: outside the token's role or grants */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description service_unavailable: Postgres (or what the route needs) is unreachable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
             };
         };
     };

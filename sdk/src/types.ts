@@ -1,75 +1,41 @@
-// What txmsg answers (SPEC §4–§10). Request bodies are typed from the service's OpenAPI document
-// (`schema.ts`, generated); the document does not describe answers yet, so they are written here.
+// What txmsg takes and answers (SPEC §4–§10), named from the service's OpenAPI document
+// (`schema.ts`, generated from it): requests and answers alike. The two bodies txmsg sends rather
+// than answers — a push and a check-back request — are not in the document and are written here.
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
+
+// ── requests ──
 export type MessageInput = Schemas['TransactionMessageDto'];
 export type SendInput = Schemas['MessageFieldsDto'];
 export type PrepareInput = Schemas['PrepareTransactionDto'];
 export type ProducerGroupInput = Schemas['PutProducerGroupDto'];
 export type ConsumerGroupInput = Schemas['PutConsumerGroupDto'];
 export type TopicInput = Schemas['PutTopicDto'];
-export type ReceiveInput = Omit<Schemas['ReceiveDto'], never>;
+export type ReceiveInput = Schemas['ReceiveDto'];
 
-export type TransactionState = 'PREPARED' | 'COMMITTED' | 'ROLLED_BACK' | 'STUCK';
+// ── answers ──
+export type Topic = Schemas['TopicView'];
+export type TopicSchema = Schemas['TopicSchemaView'];
+export type ProducerGroup = Schemas['ProducerGroupWithHealthView'];
+/** A producer group as a PUT answers it: with its `secret` when the PUT created it. */
+export type PutProducerGroupAnswer = Schemas['CreatedProducerGroupView'];
+export type ConsumerGroup = Schemas['ConsumerGroupWithStatsView'];
+/** A consumer group as a PUT answers it: with its `secret` when the PUT created it. */
+export type PutConsumerGroupAnswer = Schemas['CreatedConsumerGroupView'];
+export type PreparedTransaction = Schemas['PreparedTransactionView'];
+export type Transaction = Schemas['TransactionSummaryView'];
+export type TransactionDetail = Schemas['TransactionDetailView'];
+export type TransactionState = Transaction['state'];
+export type Sent = Schemas['SentMessageView'];
+/** A message as pulled or dead-lettered (and, with `attempt`, pushed). */
+export type Message = Schemas['DeliveredMessageView'];
+export type ReceivedMessage = Schemas['ReceivedMessageView'];
+export type ApiError = Schemas['ErrorView'];
 
-export interface Transaction {
-  id: string;
-  state: TransactionState;
-  producerGroup: string;
-  messageIds: string[];
-  createdAt: string;
-  nextCheckAt: string | null;
-  resolvedAt?: string | null;
-  resolvedBy?: string | null;
-  checks?: number;
-  checkHistory?: {
-    at: string;
-    attempt: number;
-    outcome: 'COMMIT' | 'ROLLBACK' | 'UNKNOWN' | 'ERROR';
-    httpStatus?: number;
-    latencyMs: number;
-    error?: string;
-  }[];
-}
-
-/** A message as pushed, received or queried. */
-export interface Message {
-  id: string;
-  topic: string;
-  key: string | null;
-  tag: string | null;
-  headers: Record<string, string>;
-  body: unknown;
-  shardingKey: string | null;
-  publishedAt: string | null;
-  /** The W3C trace context the message was produced in, when the producer sent one. */
-  traceparent?: string;
-  tracestate?: string;
-}
-
-/** A push request's body (SPEC §7). */
-export interface PushedMessage extends Message {
-  attempt: number;
-}
-
-export interface ReceivedMessage {
-  receiptHandle: string;
-  attempt: number;
-  message: Message;
-}
-
-export interface Sent {
-  id: string;
-  topic: string;
-  state: 'COMMITTED';
-  publishedAt: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+// ── what txmsg sends ──
+/** A push request's body (SPEC §7): the message and which attempt this is. */
+export type PushedMessage = Message & { attempt: number };
 
 /** The check-back request's body (SPEC §5). */
 export interface CheckRequest {
@@ -83,4 +49,6 @@ export interface CheckRequest {
 
 export type Verdict = 'COMMIT' | 'ROLLBACK' | 'UNKNOWN';
 
-export type Claim = { claimed: true; token: string } | { claimed: false; state: 'processing' | 'done' };
+/** A claim: taken (with its token), or refused with the key's state (the 409's body). */
+export type Claim =
+  (Schemas['ClaimedView'] & { claimed: true }) | { claimed: false; state: 'processing' | 'done' };

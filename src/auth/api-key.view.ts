@@ -1,6 +1,6 @@
 import type { ApiKey } from './api-key.entity';
 
-import { ApiKeyRole } from './api-key.entity';
+import { type ApiKeyRole } from './api-key.entity';
 
 export class ApiKeyView {
   id: string;

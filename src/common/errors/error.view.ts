@@ -1,5 +1,5 @@
 // The SPEC's error shape (§3) as the OpenAPI document declares it for every error answer.
-import { ErrorCode } from './api-error';
+import { type ErrorCode } from './api-error';
 
 export class ErrorDetailView {
   /** The request field at fault, e.g. `messages[2].body.amount`. */

@@ -1,5 +1,5 @@
 // A dead letter as the API lists it, and what a redrive answers (SPEC §7).
-import { DeliveredMessageView } from '../delivered-message.view';
+import { type DeliveredMessageView } from '../delivered-message.view';
 
 export class DeadLetterView {
   id: string;

@@ -1,5 +1,5 @@
 // What the pull endpoints answer (SPEC §7).
-import { DeliveredMessageView } from '../delivered-message.view';
+import { type DeliveredMessageView } from '../delivered-message.view';
 
 export class ReceivedMessageView {
   /** Acks, nacks and extends this delivery; valid while the message is invisible. */
