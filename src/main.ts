@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createRootLogger(config.logLevel);
+  const log = createRootLogger(config.logLevel, config.logFormat);
   const services = await startLocalServices(config, (line, service) => log.debug({ service }, line));
   config = services.config;
   announceLocalServices(log, config.databaseUrl as string, config.redisUrl, services);

@@ -22,6 +22,7 @@ import { parseRedisUrl, parseSentinels, type RedisSentinelConfig } from './redis
 export const SERVICE_ROLES = ['api', 'checkback', 'dispatch', 'push', 'maintenance'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
@@ -121,6 +122,8 @@ class Environment {
   )
   TXMSG_OUTBOUND_DENY: string[] = [...DEFAULT_OUTBOUND_DENY];
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+  /** `json` lines, or `pretty` for people; unset: pretty on a terminal, JSON otherwise. */
+  @IsOptional() @IsIn(LOG_FORMATS) LOG_FORMAT?: (typeof LOG_FORMATS)[number];
 }
 
 const ENV_NAMES = [
@@ -153,6 +156,7 @@ const ENV_NAMES = [
   'TXMSG_CONFIG_CACHE_TTL_MS',
   'TXMSG_OUTBOUND_DENY',
   'LOG_LEVEL',
+  'LOG_FORMAT',
 ] as const satisfies readonly (keyof Environment)[];
 
 export interface DatabaseTimeouts {
@@ -188,6 +192,7 @@ export class AppConfig {
   /** Pool acquire and statement time-outs, so no request waits long on a sick database. */
   readonly dbTimeouts: DatabaseTimeouts;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly logFormat: (typeof LOG_FORMATS)[number];
   /** Addresses and ranges check-backs and pushes may not go to. */
   readonly outboundDeny: string[];
   /** Check-back: how often to look for due checks, and how many may be in flight (total, per group). */
@@ -229,6 +234,7 @@ export class AppConfig {
     this.dbPoolSize = env.TXMSG_DB_POOL_SIZE;
     this.dbTimeouts = { connectMs: env.TXMSG_DB_CONNECT_TIMEOUT_MS, queryMs: env.TXMSG_DB_QUERY_TIMEOUT_MS };
     this.logLevel = env.LOG_LEVEL;
+    this.logFormat = env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
     this.outboundDeny = env.TXMSG_OUTBOUND_DENY.filter((entry) => entry !== 'none');
     this.checkback = {
       pollMs: env.TXMSG_CHECKBACK_POLL_MS,
