@@ -90,7 +90,7 @@ class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365 * 10) TXMSG_RETENTION_HOURS = 72;
   /** Overrides TXMSG_RETENTION_HOURS: minutes, for tests and benchmarks that watch retention work. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60 * 24 * 365 * 10) TXMSG_RETENTION_MINUTES?: number;
-  /** Width of a storage window (README "Storage"): retention drops whole windows. */
+  /** Width of a storage window (docs/operations.md, "Storage and retention"): retention drops whole windows. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60 * 24 * 31) TXMSG_PARTITION_MINUTES = 360;
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'TXMSG_REDIS_PREFIX must match [A-Za-z0-9_.-]{1,64}' })

@@ -1,4 +1,4 @@
-// Storage windows (README "Storage"): on one `maintenance` instance at a time, keeps windows
+// Storage windows (docs/operations.md, "Storage and retention"): on one `maintenance` instance at a time, keeps windows
 // created two widths ahead and reclaims those older than the retention, whole or compacted.
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';

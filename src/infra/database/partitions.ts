@@ -1,4 +1,4 @@
-// Time windows of the partitioned tables (README "Storage"): created ahead, dropped whole once
+// Time windows of the partitioned tables (docs/operations.md, "Storage and retention"): created ahead, dropped whole once
 // everything in them is resolved and older than the retention, compacted when a few rows must
 // outlive their window. Plain functions over a SQL callback, so a medium spec runs exactly this.
 
