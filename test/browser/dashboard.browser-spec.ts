@@ -187,6 +187,60 @@ describe('operator console in Chromium (SPEC §10)', () => {
     await shot('producer-groups');
   });
 
+  it("shows a topic's schema versions with the current one marked, schemas as text", async () => {
+    const http = service.http;
+    expect((await http.put('/v1/topics/payments', { description: 'captured payments' })).status).toBe(201);
+    const v1 = {
+      type: 'object',
+      description: MARKUP,
+      properties: { paymentId: { type: 'string' }, amount: { type: 'integer', minimum: 0 } },
+      required: ['paymentId', 'amount'],
+    };
+    const v2 = { ...v1, properties: { ...v1.properties, currency: { enum: ['EUR', 'USD'] } } };
+    const refund = { type: 'object', required: ['paymentId'] };
+    expect((await http.put('/v1/topics/payments/schemas/1', { schema: v1 })).status).toBe(201);
+    expect((await http.put('/v1/topics/payments/schemas/2', { schema: v2 })).status).toBe(201);
+    expect((await http.put('/v1/topics/payments/schemas/2', { schema: refund, tag: 'refund' })).status).toBe(
+      201,
+    );
+    // A PUT replaces the description (absent: empty) and keeps the schema setting when it names none.
+    const described = { description: 'captured payments' };
+    expect((await http.put('/v1/topics/payments', { ...described, schema: { version: 1 } })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await http.put('/v1/topics/payments', {
+          ...described,
+          schema: { version: 2, compatibility: 'backward' },
+        })
+      ).status,
+    ).toBe(200);
+
+    await page.getByRole('link', { name: 'Topics' }).click();
+    const row = page.locator('tbody tr', { hasText: 'payments' });
+    await row.getByText('version 2').waitFor();
+    expect(await row.innerText()).toMatch(/captured payments\s+version 2 · backward/);
+    expect(await page.locator('tbody tr', { hasText: 'orders' }).innerText()).toContain('none: any body');
+    await row.getByRole('link', { name: 'payments' }).click();
+    const versions = page.locator('section', { hasText: 'Schema versions (3)' });
+    await versions.waitFor();
+    const rows = versions.locator('tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-version')))).toEqual([
+      '2',
+      '2',
+      '1',
+    ]);
+    expect(await rows.nth(0).innerText()).toMatch(/^2\s+every tag\s+current/);
+    expect(await rows.nth(1).innerText()).toMatch(/^2\s+refund\s+current/);
+    expect(await rows.nth(2).innerText()).toMatch(/^1\s+every tag\s+stored/);
+    expect(await rows.nth(0).locator('pre').innerText()).toContain('"currency"');
+    await rows.nth(2).locator('pre', { hasText: '<script>window.__owned = 1</script>' }).waitFor();
+    expect(await page.evaluate('window.__owned')).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    await shot('topic-schemas');
+  });
+
   it('redrives a dead letter, shown with its last error and attempt log, to a recovered consumer', async () => {
     await page.getByRole('link', { name: 'Consumer groups' }).click();
     await page.getByRole('link', { name: 'billing' }).click();

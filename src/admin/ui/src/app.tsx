@@ -8,11 +8,13 @@ import { ConsumerGroupsView, ConsumerGroupView } from './views/consumer-groups';
 import { MessagesView, MessageView } from './views/messages';
 import { OverviewView } from './views/overview';
 import { ProducerGroupsView } from './views/producer-groups';
+import { TopicsView, TopicView } from './views/topics';
 import { TransactionsView } from './views/transactions';
 
 const NAV = [
   ['overview', 'Overview'],
   ['transactions', 'Transactions'],
+  ['topics', 'Topics'],
   ['producer-groups', 'Producer groups'],
   ['consumer-groups', 'Consumer groups'],
   ['messages', 'Messages'],
@@ -118,6 +120,8 @@ function Console({ onSignOut }: { onSignOut: () => void }) {
   let view;
   if (section === 'transactions')
     view = <TransactionsView key={hash} params={params} confirm={setConfirmRequest} />;
+  else if (section === 'topics' && path[1]) view = <TopicView name={path[1]} />;
+  else if (section === 'topics') view = <TopicsView />;
   else if (section === 'producer-groups') view = <ProducerGroupsView />;
   else if (section === 'consumer-groups' && path[1])
     view = <ConsumerGroupView name={path[1]} confirm={setConfirmRequest} />;

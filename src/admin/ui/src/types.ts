@@ -180,3 +180,29 @@ export interface AuditRow {
   result: string;
   detail?: { message?: string };
 }
+
+export interface TopicSummary {
+  name: string;
+  description: string;
+  schema: { version: number; compatibility: 'none' | 'backward' } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TopicDetail extends TopicSummary {
+  counts: { messages: { prepared: number; committed: number; rolledBack: number }; consumerGroups: number };
+}
+
+export interface TopicSchemaVersion {
+  topic: string;
+  version: number;
+  tag?: string;
+  schema: unknown;
+  createdAt: string;
+}
+
+export interface TopicSchemas {
+  currentVersion: number | null;
+  compatibility: 'none' | 'backward';
+  items: TopicSchemaVersion[];
+}

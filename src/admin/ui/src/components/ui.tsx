@@ -24,6 +24,7 @@ const TONE: Record<string, string> = {
   half_open: 'warn',
   paused: 'warn',
   delivering: 'good',
+  current: 'good',
 };
 
 export function Badge({ value }: { value: string | null | undefined }) {
@@ -139,4 +140,8 @@ export function DetailRow({
 /** A producer group's name, linking to its open transactions. */
 export function ProducerGroupLink({ name }: { name: string }) {
   return <a href={`#/transactions?producerGroup=${encodeURIComponent(name)}`}>{name}</a>;
+}
+
+export function TopicLink({ name }: { name: string }) {
+  return <a href={`#/topics/${encodeURIComponent(name)}`}>{name}</a>;
 }

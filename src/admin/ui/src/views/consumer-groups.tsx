@@ -15,6 +15,7 @@ import {
   Section,
   SelectCell,
   TextBlock,
+  TopicLink,
 } from '../components/ui';
 import { age, count, plural, time } from '../format';
 import { useLoad, usePages, useSelection } from '../hooks';
@@ -174,7 +175,9 @@ export function ConsumerGroupView({
               ) : null}
             </dd>
             <dt>Topic</dt>
-            <dd>{g.topic}</dd>
+            <dd>
+              <TopicLink name={g.topic} />
+            </dd>
             <dt>Delivery</dt>
             <dd>
               {g.delivery.type} · {g.mode}

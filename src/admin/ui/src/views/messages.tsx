@@ -1,7 +1,7 @@
 // Messages: search by id, key, topic, tag and time; a message's body, deliveries and trace timeline.
 import { useState } from 'preact/hooks';
 import { get, query, type Page } from '../api';
-import { Badge, Empty, LoadMore, Mono, Notice, Section, TextBlock } from '../components/ui';
+import { Badge, Empty, LoadMore, Mono, Notice, Section, TextBlock, TopicLink } from '../components/ui';
 import { time } from '../format';
 import { useLoad, usePages } from '../hooks';
 import type { MessageDetail, MessageSummary, TraceEvent } from '../types';
@@ -120,7 +120,9 @@ export function MessagesView({ params }: { params: URLSearchParams }) {
                       {message.id}
                     </a>
                   </td>
-                  <td>{message.topic}</td>
+                  <td>
+                    <TopicLink name={message.topic} />
+                  </td>
                   <td>
                     <Badge value={message.state} />
                   </td>
@@ -168,7 +170,9 @@ export function MessageView({ id }: { id: string }) {
                 <Mono>{m.id}</Mono> <Badge value={m.state} />
               </dd>
               <dt>Topic</dt>
-              <dd>{m.topic}</dd>
+              <dd>
+                <TopicLink name={m.topic} />
+              </dd>
               <dt>Key · tag</dt>
               <dd>
                 {m.key ?? '—'} · {m.tag ?? '—'}
