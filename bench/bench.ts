@@ -219,6 +219,17 @@ function report(peer: Measured | null, tried: Measured[], modes: Measured[], pea
         : `${m.name}: no peer measured; `) + `undelivered ${m.peak.undelivered + m.halfLoad.undelivered}`,
     );
   }
+  // The last of each (BENCH_MODES=push,push-schema,push,push-schema compares two warm runs).
+  const plain = modes.findLast((m) => m.name === 'txmsg push');
+  const checked = modes.findLast((m) => m.name === 'txmsg push-schema');
+  if (plain && checked) {
+    const rate = checked.peak.messagesPerSecond / plain.peak.messagesPerSecond;
+    const cpu = checked.peak.cpuMsPerMessage.service / plain.peak.cpuMsPerMessage.service;
+    print(
+      `topic schema: ${checked.peak.messagesPerSecond} msg/s with it, ${plain.peak.messagesPerSecond} without ` +
+        `(${((rate - 1) * 100).toFixed(1)} %); service CPU per message ${((cpu - 1) * 100).toFixed(1)} %`,
+    );
+  }
   print(`service peak RSS: ${peakRssMb ?? 'n/a'} MB`);
 }
 

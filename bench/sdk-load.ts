@@ -1,14 +1,27 @@
 // txmsg driven as users drive it: `@txmsg/client` producers, each `transaction()` inserting its
 // `orders` row in a producer database on the same Postgres server (with the SDK's barrier row),
 // and one of three ways to consume: a push per message, batched pushes, or pull (receive and ack
-// up to 100 at a time).
+// up to 100 at a time). `push-schema` is `push` on a topic whose bodies are checked against a
+// JSON Schema at the door, to show what the check costs.
 import { createBarrierTable, Txmsg } from '@txmsg/client';
 import { Pool } from 'pg';
 import type { Api } from './load';
 
-export type Mode = 'push' | 'push-batch' | 'pull';
+export type Mode = 'push' | 'push-schema' | 'push-batch' | 'pull';
 
-export const MODES: Mode[] = ['push', 'push-batch', 'pull'];
+export const MODES: Mode[] = ['push', 'push-schema', 'push-batch', 'pull'];
+
+/** What the bench's bodies look like, as a topic schema would pin them down. */
+const ORDER_SCHEMA = {
+  type: 'object',
+  properties: {
+    orderId: { type: 'integer', minimum: 1 },
+    amount: { type: 'integer', minimum: 0 },
+    note: { type: 'string', maxLength: 200 },
+  },
+  required: ['orderId', 'amount'],
+  additionalProperties: false,
+};
 
 /** Pull consumers of the group (`BENCH_PULL_CONSUMERS`): fewer take more per receive. */
 const PULL_CONSUMERS = Number(process.env.BENCH_PULL_CONSUMERS ?? 1);
@@ -47,6 +60,10 @@ export async function openProducers(
 export async function setUpMode(api: Api, consumerUrl: string, run: string, mode: Mode) {
   const name = `${mode}-${run}`;
   await api.call('PUT', `/v1/topics/${name}`, {});
+  if (mode === 'push-schema') {
+    await api.call('PUT', `/v1/topics/${name}/schemas/1`, { schema: ORDER_SCHEMA });
+    await api.call('PUT', `/v1/topics/${name}`, { schema: { version: 1 } });
+  }
   await api.call('PUT', `/v1/producer-groups/${name}`, { checkbackUrl: consumerUrl });
   const delivery =
     mode === 'pull'

@@ -19,6 +19,7 @@ import type {
   ReceiveInput,
   SendInput,
   TopicInput,
+  TopicSchemaInput,
   Transaction,
 } from './types';
 
@@ -84,6 +85,21 @@ export class TxmsgClient {
 
   putProducerGroup(group: string, body: ProducerGroupInput): Promise<PutProducerGroupAnswer> {
     return unwrap(this.api.PUT('/v1/producer-groups/{group}', { params: { path: { group } }, body }));
+  }
+
+  /** Stores schema `version` of `topic` (for one `tag`, or every tag); versions are immutable. */
+  putTopicSchema(topic: string, version: number, schema: TopicSchemaInput['schema'], tag?: string) {
+    return unwrap(
+      this.api.PUT('/v1/topics/{topic}/schemas/{version}', {
+        params: { path: { topic, version } },
+        body: { schema, ...(tag === undefined ? {} : { tag }) },
+      }),
+    );
+  }
+
+  /** The topic's schema versions, its current version and compatibility mode. */
+  listTopicSchemas(topic: string) {
+    return unwrap(this.api.GET('/v1/topics/{topic}/schemas', { params: { path: { topic } } }));
   }
 
   rotateProducerGroupSecret(group: string) {

@@ -783,7 +783,9 @@ export interface components {
         };
         PutTopicSchemaDto: {
             /** @description JSON Schema (draft 2020-12) for the message body */
-            schema: Record<string, never>;
+            schema: {
+                [key: string]: unknown;
+            } | boolean;
             tag?: string;
         };
         TopicSchemaView: {

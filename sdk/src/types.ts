@@ -12,6 +12,7 @@ export type PrepareInput = Schemas['PrepareTransactionDto'];
 export type ProducerGroupInput = Schemas['PutProducerGroupDto'];
 export type ConsumerGroupInput = Schemas['PutConsumerGroupDto'];
 export type TopicInput = Schemas['PutTopicDto'];
+export type TopicSchemaInput = Schemas['PutTopicSchemaDto'];
 export type ReceiveInput = Schemas['ReceiveDto'];
 
 // ── answers ──

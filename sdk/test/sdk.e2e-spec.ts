@@ -18,6 +18,7 @@ import {
   nodeListener,
   pushHandler,
   Txmsg,
+  TxmsgError,
   type PushedMessage,
   type WebhookHandler,
 } from './sdk-under-test';
@@ -314,11 +315,43 @@ describe('@txmsg/client against a running txmsg', () => {
     expect(attempts.get('fast')).toEqual([1]);
     expect(attempts.get('slow')).toEqual([1]); // extended, never redelivered
     for (const id of sent.ids) {
-      const message = (await txmsg.getMessage(id)) as unknown as {
-        deliveries: { consumerGroup: string; state: string }[];
-      };
+      const message = await txmsg.getMessage(id);
       expect(message.deliveries.find((d) => d.consumerGroup === group)?.state).toBe('acked');
     }
+  });
+
+  it('keeps a topic to its schema: a bad body is a TxmsgError naming the place, a good one arrives with its version', async () => {
+    const checked = `${topic}-checked`;
+    await txmsg.putTopic(checked);
+    const schema = { type: 'object', properties: { amount: { type: 'integer' } }, required: ['amount'] };
+    expect(await txmsg.putTopicSchema(checked, 1, schema)).toMatchObject({
+      topic: checked,
+      version: 1,
+      schema,
+    });
+    expect(
+      (await txmsg.putTopic(checked, { schema: { version: 1, compatibility: 'backward' } })).schema,
+    ).toEqual({
+      version: 1,
+      compatibility: 'backward',
+    });
+    const listed = await txmsg.listTopicSchemas(checked);
+    expect({ current: listed.currentVersion, versions: listed.items.map((item) => item.version) }).toEqual({
+      current: 1,
+      versions: [1],
+    });
+    const refused = await txmsg.send(checked, { body: { amount: 'many' } }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TxmsgError);
+    expect(refused).toMatchObject({
+      status: 422,
+      code: 'schema_violation',
+      details: [expect.objectContaining({ index: 0, pointer: '/amount', rule: '#/properties/amount/type' })],
+    });
+    const group = `${checked}-audit`;
+    await txmsg.putConsumerGroup(group, { topic: checked, delivery: { type: 'pull' } });
+    const sent = await txmsg.send(checked, { body: { amount: 3 } });
+    const { messages } = await txmsg.receive(group, { waitSeconds: 5 });
+    expect(messages.map(({ message }) => [message.id, message.schemaVersion])).toEqual([[sent.id, 1]]);
   });
 
   it('is generated from the OpenAPI document the service serves', async () => {
