@@ -915,16 +915,16 @@ export interface components {
             headers: {
                 [key: string]: string;
             };
+            transactionId: string | null;
+            createdAt: string;
             id: string;
             topic: string;
             /** @enum {string} */
             state: "PREPARED" | "COMMITTED" | "ROLLED_BACK";
-            transactionId: string | null;
             key: string | null;
             tag: string | null;
             shardingKey: string | null;
             delayMs: number;
-            createdAt: string;
             publishedAt: string | null;
         };
         DeliveryStatusView: {
@@ -953,16 +953,16 @@ export interface components {
             } | unknown[] | string | number | boolean) | null;
             deliveries: components["schemas"]["DeliveryStatusView"][];
             trace: components["schemas"]["TraceEventView"][];
+            transactionId: string | null;
+            createdAt: string;
             id: string;
             topic: string;
             /** @enum {string} */
             state: "PREPARED" | "COMMITTED" | "ROLLED_BACK";
-            transactionId: string | null;
             key: string | null;
             tag: string | null;
             shardingKey: string | null;
             delayMs: number;
-            createdAt: string;
             publishedAt: string | null;
         };
         TransactionMessageDto: {
@@ -1138,18 +1138,18 @@ export interface components {
             lastError: string | null;
         };
         ConsumerGroupStatsView: {
-            ready: number;
-            inflight: number;
-            retrying: number;
-            delayed: number;
-            deadLetters: number;
-            oldestReadyAgeSeconds: number | null;
             ackedTotal: number;
             paused: boolean;
             pausedAt?: string;
             pausedBy?: string | null;
             /** @description Push groups: each endpoint and its circuit. */
             endpoints?: components["schemas"]["EndpointView"][];
+            ready: number;
+            inflight: number;
+            retrying: number;
+            delayed: number;
+            deadLetters: number;
+            oldestReadyAgeSeconds: number | null;
         };
         FilterView: {
             tags: string[];

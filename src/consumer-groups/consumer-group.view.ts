@@ -1,4 +1,4 @@
-import type { ConsumerGroupRow, DeliveryStats, EndpointStats } from './consumer-groups.repository';
+import type { ConsumerGroupRow } from './consumer-groups.repository';
 
 export class FilterView {
   tags: string[];
@@ -54,13 +54,25 @@ export class EndpointView {
   lastError: string | null;
 }
 
-export class ConsumerGroupStatsView {
+/** A group's backlog: deliveries by state, and how long the oldest ready one has waited. */
+export class DeliveryStatsView {
   ready: number;
   inflight: number;
   retrying: number;
   delayed: number;
   deadLetters: number;
   oldestReadyAgeSeconds: number | null;
+}
+
+/** A group's backlog beside its name, as the console's overview lists every group. */
+export class GroupBacklogView extends DeliveryStatsView {
+  name: string;
+  topic: string;
+  mode: 'clustering' | 'broadcasting';
+  delivery: 'push' | 'pull';
+}
+
+export class ConsumerGroupStatsView extends DeliveryStatsView {
   ackedTotal: number;
   paused: boolean;
   pausedAt?: string;
@@ -117,9 +129,9 @@ export function toConsumerGroupView(row: ConsumerGroupRow): ConsumerGroupView {
 /** The view with `stats`: backlog, acked total, pause, and each push endpoint's circuit. */
 export const withStats = (
   view: ConsumerGroupView,
-  stats: DeliveryStats,
+  stats: DeliveryStatsView,
   row: ConsumerGroupRow,
-  endpoints: EndpointStats[],
+  endpoints: EndpointView[],
 ): ConsumerGroupWithStatsView => ({
   ...view,
   stats: {

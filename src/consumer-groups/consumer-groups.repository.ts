@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows, queryThroughIndexes } from '../infra/database/sql';
+import type { DeliveryStatsView, EndpointView, GroupBacklogView } from './consumer-group.view';
 import { BACKLOG_SQL } from './backlog.sql';
 import { holdCommitLockAndReadSeq } from './commit-lock';
 
@@ -40,29 +41,13 @@ export type ConsumerGroupConfig = Omit<
   'name' | 'secret' | 'ackedTotal' | 'createdAt' | 'updatedAt' | 'pausedAt' | 'pausedBy'
 >;
 
-export interface DeliveryStats {
-  ready: number;
-  inflight: number;
-  retrying: number;
-  delayed: number;
-  deadLetters: number;
-  oldestReadyAgeSeconds: number | null;
-}
+/** A group's backlog (the view's shape: rows come back as the API answers them). */
+export type DeliveryStats = DeliveryStatsView;
 
 /** A push endpoint (a group's url, or each member url in broadcasting) and its circuit. */
-export interface EndpointStats {
-  url: string;
-  circuit: 'closed' | 'open' | 'half_open';
-  since: string;
-  lastError: string | null;
-}
+export type EndpointStats = EndpointView;
 
-export interface GroupBacklog extends DeliveryStats {
-  name: string;
-  topic: string;
-  mode: ConsumerGroupRow['mode'];
-  delivery: ConsumerGroupRow['deliveryType'];
-}
+export type GroupBacklog = GroupBacklogView;
 
 const EMPTY_STATS: DeliveryStats = {
   ready: 0,

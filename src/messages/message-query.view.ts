@@ -1,19 +1,23 @@
 // A message as the operator's query shows it (SPEC §9).
 import { ApiAnyJson, ApiStringMap } from '../common/http/any-json';
 
-export class MessageSummaryView {
+/** A stored message's own fields, as every view of it shows them. */
+export class StoredMessageView {
   id: string;
   topic: string;
   state: 'PREPARED' | 'COMMITTED' | 'ROLLED_BACK';
-  transactionId: string | null;
   key: string | null;
   tag: string | null;
   @ApiStringMap('The headers the producer set')
   headers: Record<string, string>;
   shardingKey: string | null;
   delayMs: number;
-  createdAt: string;
   publishedAt: string | null;
+}
+
+export class MessageSummaryView extends StoredMessageView {
+  transactionId: string | null;
+  createdAt: string;
 }
 
 /** A consumer group's (or broadcasting member's) delivery of the message. */

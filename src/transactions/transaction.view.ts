@@ -1,4 +1,5 @@
-import { ApiAnyJson, ApiStringMap } from '../common/http/any-json';
+import { ApiAnyJson } from '../common/http/any-json';
+import { StoredMessageView } from '../messages/message-query.view';
 import { ErrorView } from '../common/errors/error.view';
 import type { MessageRow } from '../messages/messages.repository';
 import type { TransactionState } from './transaction-state';
@@ -22,19 +23,9 @@ export class TransactionSummaryView extends PreparedTransactionView {
   resolvedBy: string | null;
 }
 
-export class TransactionMessageView {
-  id: string;
-  topic: string;
-  state: 'PREPARED' | 'COMMITTED' | 'ROLLED_BACK';
-  key: string | null;
-  tag: string | null;
-  @ApiStringMap('The headers the producer set')
-  headers: Record<string, string>;
-  shardingKey: string | null;
-  delayMs: number;
+export class TransactionMessageView extends StoredMessageView {
   @ApiAnyJson('The message body as the producer sent it')
   body: unknown;
-  publishedAt: string | null;
 }
 
 export class CheckAttemptView {

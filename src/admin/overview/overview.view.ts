@@ -1,4 +1,5 @@
 // What the console's overview answers (SPEC §10): totals, per-group health and per-minute series.
+import { type GroupBacklogView } from '../../consumer-groups/consumer-group.view';
 
 export class OpenTransactionTotalsView {
   prepared: number;
@@ -31,19 +32,6 @@ export class ProducerGroupSummaryView {
   stuck: number;
   checkbackHealth: CheckbackHealth1hView;
   lastError: LastCheckErrorView | null;
-}
-
-export class GroupBacklogView {
-  name: string;
-  topic: string;
-  mode: 'clustering' | 'broadcasting';
-  delivery: 'push' | 'pull';
-  ready: number;
-  inflight: number;
-  retrying: number;
-  delayed: number;
-  deadLetters: number;
-  oldestReadyAgeSeconds: number | null;
 }
 
 /** Per-minute counts of the last hour, oldest first, from `from`. */

@@ -41,7 +41,7 @@ export function AuditView() {
                 <td class="num">{row.count}</td>
                 <td>
                   <Badge value={row.result} />{' '}
-                  {row.detail?.message ? <span class="muted">{row.detail.message}</span> : null}
+                  {row.detail?.message ? <span class="muted">{String(row.detail.message)}</span> : null}
                 </td>
               </tr>
             ))}

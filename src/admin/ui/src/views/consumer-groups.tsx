@@ -19,7 +19,13 @@ import {
 } from '../components/ui';
 import { age, count, plural, time } from '../format';
 import { useLoad, usePages, useSelection } from '../hooks';
-import type { DeadLetter, DeliveryStats, MessageDetail, Overview } from '../types';
+import type {
+  ConsumerGroup as GroupDetail,
+  DeadLetter,
+  EndpointState,
+  MessageDetail,
+  Overview,
+} from '../types';
 import { BacklogTable } from './overview';
 
 export function ConsumerGroupsView() {
@@ -36,35 +42,6 @@ export function ConsumerGroupsView() {
       )}
     </Section>
   );
-}
-
-interface EndpointState {
-  url: string;
-  circuit: 'closed' | 'open' | 'half_open';
-  since: string;
-  lastError: string | null;
-}
-
-interface GroupDetail {
-  name: string;
-  topic: string;
-  mode: string;
-  ordered: boolean;
-  delivery: {
-    type: string;
-    url?: string;
-    urls?: string[];
-    maxPerSecond?: number;
-    circuitBreaker?: { failures: number; probeSeconds: number };
-  };
-  maxRetries: number;
-  stats: DeliveryStats & {
-    ackedTotal: number;
-    paused: boolean;
-    pausedAt?: string;
-    pausedBy?: string;
-    endpoints?: EndpointState[];
-  };
 }
 
 export function ConsumerGroupView({
