@@ -1,4 +1,4 @@
-import type { ConsumerGroupRow } from './consumer-groups.repository';
+import type { ConsumerGroupRow } from './consumer-group.row';
 
 export class FilterView {
   tags: string[];

@@ -12,12 +12,8 @@ import { TopicsService } from '../topics/topics.service';
 import { CONSUMER_GROUP_DEFAULTS } from './consumer-group.defaults';
 import type { PutConsumerGroupDto } from './consumer-group.dto';
 import { toConsumerGroupView, withStats, type ConsumerGroupView } from './consumer-group.view';
-import {
-  ConsumerGroupsRepository,
-  type ConsumerGroupConfig,
-  type ConsumerGroupRow,
-  type GroupBacklog,
-} from './consumer-groups.repository';
+import type { ConsumerGroupConfig, ConsumerGroupRow } from './consumer-group.row';
+import { ConsumerGroupsRepository, type GroupBacklog } from './consumer-groups.repository';
 
 @Injectable()
 export class ConsumerGroupsService {

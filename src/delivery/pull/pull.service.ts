@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../../auth/principal';
 import { ApiError } from '../../common/errors/api-error';
 import type { AckDto, NackDto, ReceiveDto, VisibilityDto } from './pull.dto';
-import type { ConsumerGroupRow } from '../../consumer-groups/consumer-groups.repository';
+import type { ConsumerGroupRow } from '../../consumer-groups/consumer-group.row';
 import { ConsumerGroupsService } from '../../consumer-groups/consumer-groups.service';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { toDeliveredMessage } from '../delivered-message.view';

@@ -23,7 +23,7 @@ import { observeBatches } from '../../observability/group-commit.metrics';
 import { inSpan, outgoingTraceHeaders, SpanKind, storedTrace } from '../../observability/trace-context';
 import { CircuitBreaker } from '../controls/circuit-breaker';
 import { RateLimiter } from '../controls/rate-limiter';
-import type { ConsumerGroupRow } from '../../consumer-groups/consumer-groups.repository';
+import type { ConsumerGroupRow } from '../../consumer-groups/consumer-group.row';
 
 /** Claims and outcomes of concurrent push jobs: one statement per batch of up to 500. */
 const PUSH_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 500, maxInFlight: 4 };
