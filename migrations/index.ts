@@ -8,6 +8,7 @@ import { InflightKeyIndex1795800000000 } from './1795800000000-InflightKeyIndex'
 import { PushBatch1795900000000 } from './1795900000000-PushBatch';
 import { DeliveryControls1796000000000 } from './1796000000000-DeliveryControls';
 import { TopicSchemas1796100000000 } from './1796100000000-TopicSchemas';
+import { TopicDurability1796200000000 } from './1796200000000-TopicDurability';
 
 export const MIGRATIONS = [
   InitialSchema1795238961158,
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   PushBatch1795900000000,
   DeliveryControls1796000000000,
   TopicSchemas1796100000000,
+  TopicDurability1796200000000,
 ];

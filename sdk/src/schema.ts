@@ -747,6 +747,11 @@ export interface components {
         };
         PutTopicDto: {
             description?: string;
+            /**
+             * @description `sync` (default): answered once durable; `async`: answered before the WAL is on disk (SPEC §4).
+             * @enum {string}
+             */
+            durability?: "sync" | "async";
             /** @description The current schema version and compatibility mode (SPEC §4); omitted: as they are. */
             schema?: components["schemas"]["TopicSchemaSettingDto"];
         };
@@ -760,6 +765,11 @@ export interface components {
             description: string;
             /** @description The current schema version and compatibility mode; null while the topic has none. */
             schema: components["schemas"]["TopicSchemaSettingView"] | null;
+            /**
+             * @description `sync`: a request is answered once its commit is on disk; `async`: before (SPEC §4).
+             * @enum {string}
+             */
+            durability: "sync" | "async";
             createdAt: string;
             updatedAt: string;
         };
@@ -777,6 +787,11 @@ export interface components {
             description: string;
             /** @description The current schema version and compatibility mode; null while the topic has none. */
             schema: components["schemas"]["TopicSchemaSettingView"] | null;
+            /**
+             * @description `sync`: a request is answered once its commit is on disk; `async`: before (SPEC §4).
+             * @enum {string}
+             */
+            durability: "sync" | "async";
             createdAt: string;
             updatedAt: string;
             counts: components["schemas"]["TopicCountsView"];
@@ -951,6 +966,11 @@ export interface components {
             body: ({
                 [key: string]: unknown;
             } | unknown[] | string | number | boolean) | null;
+            /**
+             * @description Its topic's durability (SPEC §4); null when the topic has been deleted since.
+             * @enum {string|null}
+             */
+            durability: "sync" | "async" | null;
             deliveries: components["schemas"]["DeliveryStatusView"][];
             trace: components["schemas"]["TraceEventView"][];
             transactionId: string | null;

@@ -242,6 +242,10 @@ describe('@txmsg/client against a running txmsg', () => {
         ? { answerAfterMs: 1500 }
         : 'forward',
     );
+    // A group of its own whose check-back waits: the retried prepare answers late by design, and a
+    // check-back in between would find no barrier row yet and roll the transaction back.
+    const patient = `${producerGroup}-patient`;
+    await txmsg.putProducerGroup(patient, { checkbackUrl: 'http://127.0.0.1:9/', checkImmunitySeconds: 60 });
     try {
       const slow = new Txmsg({
         url: proxy.url,
@@ -250,7 +254,7 @@ describe('@txmsg/client against a running txmsg', () => {
         retry: { timeoutMs: 500, baseDelayMs: 10 },
       });
       const { transaction } = await slow.transaction(
-        producerGroup,
+        patient,
         [{ topic, body: 'once', key: 'retry-once' }],
         async () => undefined,
       );

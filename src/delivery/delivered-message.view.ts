@@ -1,23 +1,11 @@
+// What a consumer is handed of a message, as the API answers it.
 import { ApiAnyJson, ApiStringMap } from '../common/http/any-json';
+import type { DeliveredMessageRow } from './delivered-message.sql';
 
 /**
- * A message as consumers see it (pull receive, dead letters); push sends the same fields. The
- * producer's W3C trace context comes along when it sent one (SPEC §5).
+ * A message as consumers see it (pull receive, dead letters); push sends the same fields, and the
+ * producer's W3C trace context when it sent one (SPEC §5).
  */
-export interface DeliveredMessageRow {
-  messageId: string;
-  topic: string;
-  key: string | null;
-  tag: string | null;
-  headers: Record<string, string>;
-  body: unknown;
-  shardingKey: string | null;
-  publishedAt: Date;
-  traceparent: string | null;
-  tracestate: string | null;
-  schemaVersion: number | null;
-}
-
 export class DeliveredMessageView {
   id: string;
   topic: string;
@@ -49,7 +37,3 @@ export const toDeliveredMessage = (row: DeliveredMessageRow): DeliveredMessageVi
   ...(row.tracestate && { tracestate: row.tracestate }),
   ...(row.schemaVersion !== null && { schemaVersion: row.schemaVersion }),
 });
-
-/** The message columns, selected from `messages m`, that DeliveredMessageRow needs. */
-export const DELIVERED_MESSAGE_COLUMNS = `m.id AS message_id, m.topic, m.key, m.tag, m.headers, m.body,
-  m.sharding_key, m.published_at, m.traceparent, m.tracestate, m.schema_version`;

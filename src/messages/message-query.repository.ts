@@ -36,8 +36,13 @@ export interface MessageFilter {
 export class MessageQueryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async find(id: string): Promise<MessageRow | null> {
-    const [row] = await queryRows<MessageRow>(this.dataSource, `SELECT * FROM messages WHERE id = $1`, [id]);
+  /** The message, with its topic's durability (null once the topic is gone). */
+  async find(id: string): Promise<(MessageRow & { durability: 'sync' | 'async' | null }) | null> {
+    const [row] = await queryRows<MessageRow & { durability: 'sync' | 'async' | null }>(
+      this.dataSource,
+      `SELECT m.*, t.durability FROM messages m LEFT JOIN topics t ON t.name = m.topic WHERE m.id = $1`,
+      [id],
+    );
     return row ?? null;
   }
 

@@ -23,6 +23,7 @@ export class MessageQueryService {
     return {
       ...toMessageSummary(message),
       body: message.body,
+      durability: message.durability,
       deliveries: deliveries.map(toDeliveryStatus),
       trace: trace.map(toTraceEvent),
     };

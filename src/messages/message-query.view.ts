@@ -42,6 +42,8 @@ export class TraceEventView {
 export class MessageDetailView extends MessageSummaryView {
   @ApiAnyJson('The message body as the producer sent it')
   body: unknown;
+  /** Its topic's durability (SPEC §4); null when the topic has been deleted since. */
+  durability: 'sync' | 'async' | null;
   deliveries: DeliveryStatusView[];
   trace: TraceEventView[];
 }

@@ -1,6 +1,7 @@
 // The messages' write statements, plain so a medium spec runs exactly what the writers run.
 import { COMMIT_LOCK_SHARED_CTE, keyLocksCte } from '../consumer-groups/commit-lock';
 import { insertDeliveriesSql, QUEUED_DELIVERIES_JSON } from '../delivery/dispatch/deliveries.sql';
+import { ASYNC_COMMIT_JOIN, asyncCommitCte } from '../topics/durability.sql';
 import type { NewMessage } from './message.dto';
 
 /** A message to store: PREPARED with its transaction, or COMMITTED with `transactionId` null. */
@@ -29,7 +30,8 @@ export const insertMessagesSql = (first: number, alsoFrom?: string) => {
 };
 
 /**
- * Commits plain messages ($1…$14, `insertMessagesParams(messages, true)`): takes commit sequence
+ * Commits plain messages ($1…$14, `insertMessagesParams(messages, true)`), asynchronously when all
+ * their topics are `async`: takes commit sequence
  * numbers under the commit lock and the locks of their keys, stores the messages and creates their deliveries; returns the
  * publish time and the deliveries to queue (`QueuedDelivery[]` as JSON).
  */
@@ -38,9 +40,10 @@ export const SEND_SQL = `WITH ${COMMIT_LOCK_SHARED_CTE},
        stored AS (${insertMessagesSql(1, 'commit_lock, key_locks')}
          RETURNING id, topic, tag, sharding_key, commit_seq, published_at, delay_ms
        ), inserted AS (${insertDeliveriesSql('stored m', 'TRUE')}
-       )
+       ), ${asyncCommitCte('unnest($2::text[]) AS q(topic)')}
        SELECT (SELECT max(published_at) FROM stored) AS published_at,
-              (SELECT ${QUEUED_DELIVERIES_JSON} FROM inserted i JOIN consumer_groups g ON g.name = i.consumer_group) AS queued`;
+              (SELECT ${QUEUED_DELIVERIES_JSON} FROM inserted i JOIN consumer_groups g ON g.name = i.consumer_group) AS queued
+         FROM (SELECT 1) AS one ${ASYNC_COMMIT_JOIN}`;
 
 export const insertMessagesParams = (messages: StoredMessage[], committed: boolean): unknown[] => [
   messages.map((m) => m.id),

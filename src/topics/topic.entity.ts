@@ -6,6 +6,7 @@ export class Topic {
   @Column('text') description: string;
   @Column('integer', { name: 'schema_version', nullable: true }) schemaVersion: number | null;
   @Column('text', { name: 'schema_compatibility' }) schemaCompatibility: 'none' | 'backward';
+  @Column('text') durability: 'sync' | 'async';
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
 }

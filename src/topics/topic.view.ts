@@ -11,6 +11,8 @@ export class TopicView {
   description: string;
   /** The current schema version and compatibility mode; null while the topic has none. */
   schema: TopicSchemaSettingView | null;
+  /** `sync`: a request is answered once its commit is on disk; `async`: before (SPEC §4). */
+  durability: 'sync' | 'async';
   createdAt: string;
   updatedAt: string;
 }
@@ -38,6 +40,7 @@ export const toTopicView = (topic: Topic): TopicView => ({
     topic.schemaVersion === null || topic.schemaVersion === undefined
       ? null
       : { version: topic.schemaVersion, compatibility: topic.schemaCompatibility },
+  durability: topic.durability,
   createdAt: topic.createdAt.toISOString(),
   updatedAt: topic.updatedAt.toISOString(),
 });

@@ -22,26 +22,21 @@ export class TopicsRepository {
   }
 
   /** Creates or replaces; `created` tells which (xmax = 0 only for a freshly inserted row). */
+  /** Creates or replaces the topic's description and durability; `created` tells which. */
   async upsert(
     name: string,
-    description: string,
+    fields: { description: string; durability: Topic['durability'] },
     manager?: EntityManager,
-  ): Promise<{ topic: Topic; created: boolean }> {
-    const rows = await queryRows<Record<string, unknown> & { created: boolean }>(
+  ): Promise<{ created: boolean }> {
+    const [row] = await queryRows<{ created: boolean }>(
       this.manager(manager),
-      `INSERT INTO topics (name, description) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, updated_at = now()
-       RETURNING name, description, created_at, updated_at, (xmax = 0) AS created`,
-      [name, description],
+      `INSERT INTO topics (name, description, durability) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, durability = EXCLUDED.durability,
+                                        updated_at = now()
+       RETURNING (xmax = 0) AS created`,
+      [name, fields.description, fields.durability],
     );
-    const row = rows[0];
-    const topic = Object.assign(new Topic(), {
-      name: row.name,
-      description: row.description,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-    });
-    return { topic, created: row.created };
+    return { created: row.created };
   }
 
   async existing(names: string[]): Promise<string[]> {

@@ -26,7 +26,10 @@ export class TopicsService {
   async put(name: string, dto: PutTopicDto): Promise<Upserted<TopicView>> {
     // A schema setting is checked before anything is stored (a refused one changes nothing).
     const setting = dto.schema ? await this.schemas.assertSettable(name, dto.schema) : null;
-    const { created } = await this.topics.upsert(name, dto.description ?? '');
+    const { created } = await this.topics.upsert(name, {
+      description: dto.description ?? '',
+      durability: dto.durability ?? 'sync',
+    });
     if (setting) await this.schemas.apply(name, setting);
     if (created || setting) await this.changes.changed('topic', name);
     const topic = await this.topics.findByName(name);

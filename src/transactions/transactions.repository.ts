@@ -1,6 +1,7 @@
 import type { TraceContext } from '../observability/trace-context';
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ASYNC_COMMIT_JOIN, asyncCommitCte } from '../topics/durability.sql';
 import { insertMessagesParams, insertMessagesSql, type StoredMessage } from '../messages/messages.sql';
 import { queryPrepared, queryRows } from '../infra/database/sql';
 import { OPEN_STATES, type TransactionState } from './transaction-state';
@@ -65,8 +66,9 @@ export class TransactionsRepository {
            FROM unnest($1::uuid[], $2::text[], $3::int[], $18::text[], $19::text[])
              AS t(id, producer_group, immunity, traceparent, tracestate)
          RETURNING *
-       ), stored AS (${insertMessagesSql(4)})
-       SELECT * FROM prepared`,
+       ), stored AS (${insertMessagesSql(4)}
+       ), ${asyncCommitCte('unnest($5::text[]) AS q(topic)')}
+       SELECT prepared.* FROM prepared ${ASYNC_COMMIT_JOIN}`,
       [
         transactions.map((t) => t.id),
         transactions.map((t) => t.producerGroup),

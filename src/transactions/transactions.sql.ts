@@ -1,6 +1,7 @@
 // The verdict's statements, plain so a medium spec runs exactly what the repository runs.
 import { COMMIT_LOCK_SHARED_CTE, keyLocksCte } from '../consumer-groups/commit-lock';
 import { insertDeliveriesSql, QUEUED_DELIVERIES_JSON } from '../delivery/dispatch/deliveries.sql';
+import { ASYNC_COMMIT_JOIN, asyncCommitCte } from '../topics/durability.sql';
 
 /**
  * Applies verdicts in one statement: resolves transactions $1 to states $2 (by $3) where their
@@ -9,7 +10,8 @@ import { insertDeliveriesSql, QUEUED_DELIVERIES_JSON } from '../delivery/dispatc
  * sequence in the order given and by id within a transaction, under the commit lock and the
  * locks of their keys; a
  * rollback marks them ROLLED_BACK); and creates the deliveries of the published ones. A
- * resolved transaction is never checked again: its schedule and lease are cleared.
+ * resolved transaction is never checked again: its schedule and lease are cleared. When every
+ * message it resolves is on an `async` topic, it commits asynchronously.
  *
  * Returns each transaction it resolved, with its message ids and the deliveries to queue
  * (`QueuedDelivery` as JSON); one it did not resolve (absent, not in those states, or not
@@ -48,7 +50,7 @@ export const DECIDE_SQL = `WITH v AS (
        ), inserted AS (${insertDeliveriesSql('msgs m', `m.state = 'COMMITTED'`)}
        ), ids AS (
          SELECT transaction_id, array_agg(id::text ORDER BY id) AS message_ids FROM msgs GROUP BY transaction_id
-       ), queued AS (
+       ), ${asyncCommitCte('msgs AS q')}, queued AS (
          SELECT msgs.transaction_id, ${QUEUED_DELIVERIES_JSON} AS queued
            FROM inserted i JOIN msgs ON msgs.id = i.message_id JOIN consumer_groups g ON g.name = i.consumer_group
           GROUP BY msgs.transaction_id
@@ -58,7 +60,8 @@ export const DECIDE_SQL = `WITH v AS (
               coalesce(ids.message_ids, '{}') AS message_ids, coalesce(q.queued, '[]') AS queued
          FROM resolved r
          LEFT JOIN ids ON ids.transaction_id = r.id
-         LEFT JOIN queued q ON q.transaction_id = r.id`;
+         LEFT JOIN queued q ON q.transaction_id = r.id
+         ${ASYNC_COMMIT_JOIN}`;
 
 /** Locks transactions $1 for a verdict, in id order so that concurrent batches never deadlock. */
 export const LOCK_SQL = `SELECT * FROM transactions WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE`;

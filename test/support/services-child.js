@@ -1,8 +1,10 @@
 // A child process that owns a Postgres and a Redis of its own for a spec that must restart them
 // (jest's module runtime cannot load the ESM-only launcher packages). It prints one JSON line of
 // URLs when ready, then takes commands on stdin, one per line: "restart-postgres",
-// "kill-postgres" (SIGKILL, then start again: crash recovery), "restart-redis", "stop"; each is answered by a JSON line with the current URLs.
-const { chmodSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
+// "kill-postgres" (SIGKILL, then start again: crash recovery), "crash-postgres" (every Postgres
+// process at once, as a power cut would: what sat in its shared WAL buffers is gone), "restart-redis",
+// "stop"; each is answered by a JSON line with the current URLs.
+const { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { createInterface } = require('node:readline');
@@ -30,6 +32,28 @@ async function startAfterCrash() {
   }
 }
 
+/** The pids whose parent is `pid` (from /proc, so no procps is needed). */
+function childrenOf(pid) {
+  return readdirSync('/proc')
+    .filter((name) => /^[0-9]+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/** Freezes the postmaster (so it restarts nothing), kills every backend and helper, then it. */
+function crashAllPostgres(pid) {
+  process.kill(pid, 'SIGSTOP');
+  for (const child of childrenOf(pid)) process.kill(child, 'SIGKILL');
+  process.kill(pid, 'SIGKILL');
+}
+
 async function main() {
   pg = await startEmbeddedPostgres(join(dir, 'postgres'), 'postgres', quiet);
   redis = await startLocalRedis(join(dir, 'redis'), quiet);
@@ -41,6 +65,9 @@ async function main() {
     } else if (line === 'kill-postgres') {
       const pid = Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
       process.kill(pid, 'SIGKILL');
+      pg = await startAfterCrash();
+    } else if (line === 'crash-postgres') {
+      crashAllPostgres(Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]));
       pg = await startAfterCrash();
     } else if (line === 'restart-redis') {
       await redis.stop();

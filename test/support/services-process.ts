@@ -8,6 +8,8 @@ export interface ServicesProcess {
   restartPostgres(): Promise<{ postgres: string; redis: string }>;
   /** SIGKILL, then start again (crash recovery). */
   killPostgres(): Promise<{ postgres: string; redis: string }>;
+  /** SIGKILL every Postgres process at once (its unwritten WAL buffers are lost), then start again. */
+  crashPostgres(): Promise<{ postgres: string; redis: string }>;
   restartRedis(): Promise<{ postgres: string; redis: string }>;
   stop(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function startServicesProcess(): Promise<ServicesProcess> {
     urls,
     restartPostgres: () => command('restart-postgres'),
     killPostgres: () => command('kill-postgres'),
+    crashPostgres: () => command('crash-postgres'),
     restartRedis: () => command('restart-redis'),
     stop: async () => {
       if (child.exitCode === null) await command('stop').catch(() => undefined);

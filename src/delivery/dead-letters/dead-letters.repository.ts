@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../infra/database/sql';
 import type { QueuedDelivery } from '../dispatch/deliveries.repository';
-import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from '../delivered-message.view';
+import { DELIVERED_MESSAGE_COLUMNS, type DeliveredMessageRow } from '../delivered-message.sql';
 
 export interface DeadLetterRow extends DeliveredMessageRow {
   id: string;

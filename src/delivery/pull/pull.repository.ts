@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { HotPath } from '../../infra/database/hot-path';
 import { queryPrepared, queryRows } from '../../infra/database/sql';
 import { traceLeftInflightSql } from '../delivery-state';
-import type { DeliveredMessageRow } from '../delivered-message.view';
+import type { DeliveredMessageRow } from '../delivered-message.sql';
 import { PULL_NEXT_DUE_SQL, PULL_RECEIVE_SQL, receiptTarget } from './pull.sql';
 
 export interface ReceivedRow extends DeliveredMessageRow {

@@ -2,8 +2,9 @@
 // of ack requests), plain so a medium spec runs exactly what the service runs. They run as named
 // statements planned once per connection, so each reaches the partitioned tables through ids or
 // an index, never through a join alone (plan-cache.medium-spec).
+import { ASYNC_COMMIT_JOIN, asyncCommitCte } from '../../topics/durability.sql';
 import { countAckedSql } from '../delivery-state';
-import { DELIVERED_MESSAGE_COLUMNS } from '../delivered-message.view';
+import { DELIVERED_MESSAGE_COLUMNS } from '../delivered-message.sql';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
 
 /**
@@ -70,8 +71,8 @@ export const PULL_ACK_SQL = `WITH r AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome)
          SELECT id, attempts, now(), outcome FROM acked
        ), counted AS (${countAckedSql('acked')}
-       )
-       SELECT consumer_group, receipt FROM acked`;
+       ), ${asyncCommitCte('(SELECT g.topic FROM acked JOIN consumer_groups g ON g.name = acked.consumer_group) AS q')}
+       SELECT consumer_group, receipt FROM acked ${ASYNC_COMMIT_JOIN}`;
 
 /** One receipt to ack: the delivery its handle names, in a group, recorded as `outcome`. */
 export interface AckTarget {

@@ -1,6 +1,7 @@
 // The push worker's two statements, plain so a medium spec runs exactly what the repository runs.
 // Both fence on (state, attempts): a repeated or stale job claims nothing, and an outcome whose
 // lease has been taken away (the reconciler expired it) records nothing.
+import { ASYNC_COMMIT_JOIN, asyncCommitCte } from '../../topics/durability.sql';
 import { CLAIMABLE_STATES, countAckedSql, traceLeftInflightSql } from '../delivery-state';
 import type { PushAttempt } from '../dispatch/push-job';
 import { IS_HEAD_OF_KEY } from '../ordered-key.sql';
@@ -78,8 +79,8 @@ export const PUSH_RECORD_SQL = `WITH r AS (
          SELECT r.id, r.attempt, r.started_at, r.outcome, r.http_status, r.latency_ms, r.excerpt, r.error
            FROM r JOIN moved ON moved.id = r.id
        ), counted AS (${countAckedSql('moved')}
-       )
-       SELECT id, consumer_group, member, sharding_key, state FROM moved`;
+       ), ${asyncCommitCte('(SELECT g.topic FROM moved JOIN consumer_groups g ON g.name = moved.consumer_group) AS q')}
+       SELECT id, consumer_group, member, sharding_key, state FROM moved ${ASYNC_COMMIT_JOIN}`;
 
 export const pushRecordParams = (outcomes: PushOutcome[]) => [
   outcomes.map((o) => o.id),

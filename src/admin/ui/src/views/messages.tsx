@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { get, query, type Page } from '../api';
 import { Badge, Empty, LoadMore, Mono, Notice, Section, TextBlock, TopicLink } from '../components/ui';
+import { Durability } from './topics';
 import { time } from '../format';
 import { useLoad, usePages } from '../hooks';
 import type { MessageDetail, MessageSummary, TraceEvent } from '../types';
@@ -171,7 +172,12 @@ export function MessageView({ id }: { id: string }) {
               </dd>
               <dt>Topic</dt>
               <dd>
-                <TopicLink name={m.topic} />
+                <TopicLink name={m.topic} />{' '}
+                {m.durability ? (
+                  <Durability value={m.durability} />
+                ) : (
+                  <span class="muted">(topic deleted)</span>
+                )}
               </dd>
               <dt>Key · tag</dt>
               <dd>

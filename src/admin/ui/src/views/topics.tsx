@@ -8,6 +8,22 @@ import type { TopicDetail, TopicSchemas, TopicSummary } from '../types';
 
 const topicPath = (name: string) => `/v1/topics/${encodeURIComponent(name)}`;
 
+/** A topic's durability, with what it promises (SPEC §4). */
+export function Durability({ value }: { value: 'sync' | 'async' }) {
+  return value === 'sync' ? (
+    <span class="badge good" title="answered once on disk: nothing acknowledged is lost on a crash">
+      sync
+    </span>
+  ) : (
+    <span
+      class="badge warn"
+      title="answered before the WAL is on disk: a crash can lose what was acknowledged in its last moments (up to 3 × wal_writer_delay)"
+    >
+      async
+    </span>
+  );
+}
+
 function SchemaSetting({ topic }: { topic: TopicSummary }) {
   if (!topic.schema) return <span class="muted">none: any body</span>;
   return (
@@ -40,6 +56,7 @@ export function TopicsView() {
               <th>Topic</th>
               <th>Description</th>
               <th>Schema</th>
+              <th>Durability</th>
               <th class="num">Committed</th>
               <th class="num">Prepared</th>
               <th class="num">Consumer groups</th>
@@ -54,6 +71,9 @@ export function TopicsView() {
                 <td class="wrap">{topic.description || <span class="muted">—</span>}</td>
                 <td>
                   <SchemaSetting topic={topic} />
+                </td>
+                <td>
+                  <Durability value={topic.durability} />
                 </td>
                 <td class="num">{count(topic.counts.messages.committed)}</td>
                 <td class="num">{count(topic.counts.messages.prepared)}</td>
@@ -99,6 +119,15 @@ export function TopicView({ name }: { name: string }) {
             <dt>Schema</dt>
             <dd>
               <SchemaSetting topic={topic} />
+            </dd>
+            <dt>Durability</dt>
+            <dd>
+              <Durability value={topic.durability} />{' '}
+              <span class="muted">
+                {topic.durability === 'sync'
+                  ? 'every acknowledged request is on disk before its answer'
+                  : 'acknowledged before the WAL is on disk: a crash can lose the last moments, never deliver what was not committed'}
+              </span>
             </dd>
             <dt>Messages</dt>
             <dd>
