@@ -14,6 +14,7 @@ import { startStack } from './stack';
 import { tableLines } from './table';
 import { resetStatements, statementCosts, type StatementCosts } from './statements';
 import { countSyscalls, straceAvailable, syscallsPerMessage } from './syscalls';
+import { measureDurability, type DurabilityFigures } from './durability';
 
 const env = process.env;
 const options = {
@@ -22,7 +23,8 @@ const options = {
   warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 3),
   drainSeconds: Number(env.BENCH_DRAIN_SECONDS ?? 60),
   relaySettings: parseRelaySettings(env.BENCH_PGBOSS_SETTINGS ?? '2x200,4x100,4x200,8x100,4x400'),
-  modes: (env.BENCH_MODES?.split(',') as Mode[] | undefined) ?? MODES,
+  /** `none`: no txmsg delivery modes (e.g. to measure durability alone). */
+  modes: env.BENCH_MODES === 'none' ? [] : ((env.BENCH_MODES?.split(',') as Mode[] | undefined) ?? MODES),
   cpuProfile: env.BENCH_CPU_PROFILE === '1',
   /** Committed and delivered messages put in the service's tables before txmsg is measured. */
   preload: Number(env.BENCH_PRELOAD ?? 0),
@@ -30,6 +32,8 @@ const options = {
   lingerMs: Number(env.BENCH_LINGER_MS ?? 0),
   /** Seconds of a window at half of the peak rate with strace -f -c on the service (0: none). */
   syscallSeconds: Number(env.BENCH_SYSCALL_SECONDS ?? (straceAvailable() ? 5 : 0)),
+  /** Sync against async topics (SPEC §4): `0` leaves them out. */
+  durability: env.BENCH_DURABILITY !== '0',
 };
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -169,9 +173,15 @@ async function main() {
       }
     }
     await producers.close();
+    const durability = options.durability
+      ? await measureDurability(api, run, options.producers, options.seconds, options.warmupSeconds)
+      : [];
     const peakRssMb = stack.peakRssMb();
     report(peer, tried, modes, peakRssMb);
-    print(JSON.stringify({ options, preloadSeconds, peer: tried, txmsg: modes, peakRssMb }, null, 2));
+    reportDurability(durability);
+    print(
+      JSON.stringify({ options, preloadSeconds, peer: tried, txmsg: modes, durability, peakRssMb }, null, 2),
+    );
   } finally {
     await api.close();
     consumer.close();
@@ -231,6 +241,21 @@ function report(peer: Measured | null, tried: Measured[], modes: Measured[], pea
     );
   }
   print(`service peak RSS: ${peakRssMb ?? 'n/a'} MB`);
+}
+
+function reportDurability(figures: DurabilityFigures[]) {
+  if (figures.length === 0) return;
+  print('');
+  print(`one-message answers by topic durability (${options.producers} producers, no consumer):`);
+  tableLines([
+    ['', 'msg/s', 'answer p50 ms', 'p99 ms'],
+    ...figures.map((f) => [
+      `${f.kind} ${f.durability}`,
+      String(f.messagesPerSecond),
+      String(f.answerMs.p50),
+      String(f.answerMs.p99),
+    ]),
+  ]).forEach(print);
 }
 
 main().catch((error: unknown) => {

@@ -215,7 +215,7 @@ export async function deliveredFigures(
   };
 }
 
-function p50p99(values: number[]) {
+export function p50p99(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   return { p50: Number(percentile(sorted, 50).toFixed(1)), p99: Number(percentile(sorted, 99).toFixed(1)) };
 }
