@@ -971,6 +971,8 @@ export interface components {
              * @enum {string|null}
              */
             durability: "sync" | "async" | null;
+            /** @description The topic schema version its body was checked against; null when the topic had none. */
+            schemaVersion: number | null;
             deliveries: components["schemas"]["DeliveryStatusView"][];
             trace: components["schemas"]["TraceEventView"][];
             transactionId: string | null;

@@ -32,13 +32,16 @@ export interface MessageFilter {
 }
 
 /** Reads for SPEC §9: one message with its deliveries and trace, and filtered message lists. */
+/** A message as the query finds it: its row, the schema version it was checked against, its topic's durability. */
+export type FoundMessage = MessageRow & { schemaVersion: number | null; durability: 'sync' | 'async' | null };
+
 @Injectable()
 export class MessageQueryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The message, with its topic's durability (null once the topic is gone). */
-  async find(id: string): Promise<(MessageRow & { durability: 'sync' | 'async' | null }) | null> {
-    const [row] = await queryRows<MessageRow & { durability: 'sync' | 'async' | null }>(
+  /** The message, with its schema version and its topic's durability (null once the topic is gone). */
+  async find(id: string): Promise<FoundMessage | null> {
+    const [row] = await queryRows<FoundMessage>(
       this.dataSource,
       `SELECT m.*, t.durability FROM messages m LEFT JOIN topics t ON t.name = m.topic WHERE m.id = $1`,
       [id],

@@ -24,6 +24,7 @@ export class MessageQueryService {
       ...toMessageSummary(message),
       body: message.body,
       durability: message.durability,
+      schemaVersion: message.schemaVersion,
       deliveries: deliveries.map(toDeliveryStatus),
       trace: trace.map(toTraceEvent),
     };

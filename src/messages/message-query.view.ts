@@ -44,6 +44,8 @@ export class MessageDetailView extends MessageSummaryView {
   body: unknown;
   /** Its topic's durability (SPEC §4); null when the topic has been deleted since. */
   durability: 'sync' | 'async' | null;
+  /** The topic schema version its body was checked against; null when the topic had none. */
+  schemaVersion: number | null;
   deliveries: DeliveryStatusView[];
   trace: TraceEventView[];
 }

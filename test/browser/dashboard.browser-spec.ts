@@ -204,7 +204,7 @@ describe('operator console in Chromium (SPEC §10)', () => {
       201,
     );
     // A PUT replaces the description (absent: empty) and keeps the schema setting when it names none.
-    const described = { description: 'captured payments' };
+    const described = { description: 'captured payments', durability: 'async' };
     expect((await http.put('/v1/topics/payments', { ...described, schema: { version: 1 } })).status).toBe(
       200,
     );
@@ -220,9 +220,12 @@ describe('operator console in Chromium (SPEC §10)', () => {
     await page.getByRole('link', { name: 'Topics' }).click();
     const row = page.locator('tbody tr', { hasText: 'payments' });
     await row.getByText('version 2').waitFor();
-    expect(await row.innerText()).toMatch(/captured payments\s+version 2 · backward/);
-    expect(await page.locator('tbody tr', { hasText: 'orders' }).innerText()).toContain('none: any body');
+    expect(await row.innerText()).toMatch(/captured payments\s+version 2 · backward\s+async/);
+    expect(await page.locator('tbody tr', { hasText: 'orders' }).innerText()).toMatch(
+      /none: any body\s+sync/,
+    );
     await row.getByRole('link', { name: 'payments' }).click();
+    await page.getByText('acknowledged before the WAL is on disk', { exact: false }).waitFor();
     const versions = page.locator('section', { hasText: 'Schema versions (3)' });
     await versions.waitFor();
     const rows = versions.locator('tbody tr');
@@ -338,6 +341,8 @@ describe('operator console in Chromium (SPEC §10)', () => {
     expect(await page.evaluate('window.__owned')).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.locator('script:not([src])').count()).toBe(0);
+    // The message's topic and what its durability promises.
+    expect(await page.locator('dd', { hasText: 'orders' }).first().innerText()).toMatch(/orders\s+sync/);
     expect(dialogs).toEqual([]);
     await shot('message');
   });

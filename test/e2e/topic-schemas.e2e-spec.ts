@@ -265,6 +265,11 @@ describe('topic schemas (SPEC §4)', () => {
         [topic],
       );
       expect(rows).toEqual([{ schema_version: 1, n: 300 }]);
+      const [stored] = (await service.http.get(`/v1/messages?topic=${topic}&limit=1`)).body.items;
+      expect((await service.http.get(`/v1/messages/${stored.id}`)).body).toMatchObject({
+        schemaVersion: 1,
+        durability: 'sync',
+      });
 
       await expectEventually(async () => expect(peer.received.length).toBeGreaterThanOrEqual(300));
       expect(new Set(peer.received.map((r) => r.headers['txmsg-schema-version']))).toEqual(new Set(['1']));

@@ -179,6 +179,10 @@ export function MessageView({ id }: { id: string }) {
                   <span class="muted">(topic deleted)</span>
                 )}
               </dd>
+              <dt>Schema</dt>
+              <dd>
+                {m.schemaVersion === null ? <span class="muted">none</span> : `version ${m.schemaVersion}`}
+              </dd>
               <dt>Key · tag</dt>
               <dd>
                 {m.key ?? '—'} · {m.tag ?? '—'}
