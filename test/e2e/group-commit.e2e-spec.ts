@@ -3,13 +3,12 @@
 // another instance.
 import { Client, Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { startApp, startProcess, type AppProcess } from '../support/app-process';
+import { startApp, type AppProcess } from '../support/app-process';
+import { useCrashablePostgres } from '../support/crashable-postgres';
 import { createGroup, createTopic, producerGroup, send } from '../support/delivery-fixture';
 import { expectEventually } from '../support/eventually';
 import { HttpClient, type HttpResult } from '../support/http-client';
 import { useService } from '../support/service-fixture';
-import { startServicesProcess, type ServicesProcess } from '../support/services-process';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { readMetrics } from '../support/metrics';
 import type { Seen } from '../support/delivery-history';
 import { expectSettledHistoryHolds } from '../support/history-facts';
@@ -292,42 +291,10 @@ describe('group commit: mixed batches', () => {
 });
 
 describe('group commit: nothing is answered 2xx before it is durable (Postgres killed mid-batch)', () => {
-  const ADMIN = `gc-admin-${randomUUID()}`;
-  let services: ServicesProcess;
-  let proxy: TcpProxy;
-  let app: AppProcess;
-  let databaseUrl: string;
-
-  beforeAll(async () => {
-    services = await startServicesProcess();
-    const admin = new Client({ connectionString: services.urls.postgres });
-    await admin.connect();
-    await admin.query('CREATE DATABASE txmsg_group_commit');
-    await admin.end();
-    proxy = await startTcpProxy('127.0.0.1', Number(new URL(services.urls.postgres).port));
-    const url = new URL(services.urls.postgres);
-    url.pathname = '/txmsg_group_commit';
-    url.port = String(proxy.port);
-    databaseUrl = url.toString();
-    app = await startProcess({
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: services.urls.redis,
-      TXMSG_ADMIN_TOKEN: ADMIN,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      TXMSG_DB_CONNECT_TIMEOUT_MS: '1000',
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.stop('SIGKILL');
-    await proxy?.close();
-    await services?.stop();
-  });
+  const crashable = useCrashablePostgres('txmsg_group_commit');
 
   it('stores every transaction it answered 201 and commits every one it answered 200', async () => {
-    const http = new HttpClient(app.url, ADMIN);
+    const { http, databaseUrl } = crashable;
     const topic = await createTopic(http);
     const group = await producerGroup(http);
     const consumer = await createGroup(http, topic, { delivery: { type: 'pull' } });
@@ -386,8 +353,7 @@ describe('group commit: nothing is answered 2xx before it is durable (Postgres k
     };
     const kill = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      const urls = await services.killPostgres();
-      proxy.retarget(Number(new URL(urls.postgres).port));
+      await crashable.crash('kill');
     })();
     await Promise.all([
       ...Array.from({ length: 12 }, producer),
