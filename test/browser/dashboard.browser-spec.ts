@@ -224,6 +224,7 @@ describe('operator console in Chromium (SPEC §10)', () => {
     expect(await page.locator('tbody tr', { hasText: 'orders' }).innerText()).toMatch(
       /none: any body\s+sync/,
     );
+    await shot('topics');
     await row.getByRole('link', { name: 'payments' }).click();
     await page.getByText('acknowledged before the WAL is on disk', { exact: false }).waitFor();
     const versions = page.locator('section', { hasText: 'Schema versions (3)' });
@@ -302,6 +303,9 @@ describe('operator console in Chromium (SPEC §10)', () => {
 
       outage.setHandler(() => ({ status: 200 }));
       await row.getByText('closed', { exact: true }).waitFor({ timeout: 15_000 });
+      // A closed circuit's last error is history, not an alarm.
+      await row.getByText('before it closed: HTTP 503: maintenance window').waitFor();
+      expect(await row.locator('.bad-text').count()).toBe(0);
       await shot('consumer-group-circuit-closed');
       await expectEventually(async () => {
         expect(new Set(outage.received.filter((r) => r.body?.id).map((r) => r.body.id)).size).toBe(3);

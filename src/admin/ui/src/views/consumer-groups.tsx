@@ -282,7 +282,14 @@ function Endpoints({ endpoints }: { endpoints: EndpointState[] }) {
               <Badge value={endpoint.circuit} />
             </td>
             <td>{time(endpoint.since)}</td>
-            <td class="wrap bad-text">{endpoint.lastError ?? ''}</td>
+            {/* Red only while the circuit keeps the endpoint out; once closed it is history. */}
+            {endpoint.circuit === 'closed' ? (
+              <td class="wrap muted">
+                {endpoint.lastError ? `before it closed: ${endpoint.lastError}` : '—'}
+              </td>
+            ) : (
+              <td class="wrap bad-text">{endpoint.lastError ?? ''}</td>
+            )}
           </tr>
         ))}
       </tbody>
