@@ -7,15 +7,7 @@ import type { DeliveryStatsView, EndpointView, GroupBacklogView } from './consum
 import { BACKLOG_SQL } from './backlog.sql';
 import { holdCommitLockAndReadSeq } from './commit-lock';
 
-/** A group's backlog (the view's shape: rows come back as the API answers them). */
-export type DeliveryStats = DeliveryStatsView;
-
-/** A push endpoint (a group's url, or each member url in broadcasting) and its circuit. */
-export type EndpointStats = EndpointView;
-
-export type GroupBacklog = GroupBacklogView;
-
-const EMPTY_STATS: DeliveryStats = {
+const EMPTY_STATS: DeliveryStatsView = {
   ready: 0,
   inflight: 0,
   retrying: 0,
@@ -122,10 +114,10 @@ export class ConsumerGroupsRepository {
   }
 
   /** A push group's endpoints and their circuits (SPEC §7 `stats.endpoints`). */
-  async endpoints(name: string): Promise<EndpointStats[]> {
+  async endpoints(name: string): Promise<EndpointView[]> {
     const rows = await queryRows<{
       url: string;
-      state: EndpointStats['circuit'];
+      state: EndpointView['circuit'];
       since: Date;
       lastError: string | null;
     }>(
@@ -150,7 +142,7 @@ export class ConsumerGroupsRepository {
     return rows.length > 0;
   }
 
-  async stats(name: string): Promise<DeliveryStats> {
+  async stats(name: string): Promise<DeliveryStatsView> {
     const [row] = await this.backlog([name]);
     if (!row) return EMPTY_STATS;
     const { name: _name, topic: _topic, mode: _mode, delivery: _delivery, ...stats } = row;
@@ -158,7 +150,7 @@ export class ConsumerGroupsRepository {
   }
 
   /** Delivery stats per group (all when `names` is null); acked ones are counted in `acked_total`. */
-  async backlog(names: string[] | null): Promise<GroupBacklog[]> {
+  async backlog(names: string[] | null): Promise<GroupBacklogView[]> {
     const rows = await queryThroughIndexes<Record<string, string | null>>(this.dataSource, BACKLOG_SQL, [
       names,
     ]);

@@ -11,9 +11,14 @@ import { isNameKey } from '../common/validation/names';
 import { TopicsService } from '../topics/topics.service';
 import { CONSUMER_GROUP_DEFAULTS } from './consumer-group.defaults';
 import type { PutConsumerGroupDto } from './consumer-group.dto';
-import { toConsumerGroupView, withStats, type ConsumerGroupView } from './consumer-group.view';
+import {
+  toConsumerGroupView,
+  withStats,
+  type ConsumerGroupView,
+  type GroupBacklogView,
+} from './consumer-group.view';
 import type { ConsumerGroupConfig, ConsumerGroupRow } from './consumer-group.row';
-import { ConsumerGroupsRepository, type GroupBacklog } from './consumer-groups.repository';
+import { ConsumerGroupsRepository } from './consumer-groups.repository';
 
 @Injectable()
 export class ConsumerGroupsService {
@@ -86,7 +91,7 @@ export class ConsumerGroupsService {
   }
 
   /** Every group with its backlog (admin overview, metrics). */
-  backlogOfAll(): Promise<GroupBacklog[]> {
+  backlogOfAll(): Promise<GroupBacklogView[]> {
     return this.groups.backlog(null);
   }
 

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { IsResourceName } from '../common/validation/names';
 import { OpaqueJson } from '../common/validation/opaque-json';
+import { ApiAnyJson } from '../common/http/any-json';
 
 export const MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
 const MAX_HEADERS = 32;
@@ -73,20 +74,10 @@ export const IsMessageList = (type: () => new () => MessageFieldsDto, max: numbe
     Type(type),
   );
 
-/** How the OpenAPI document spells "any JSON value". */
-const ANY_JSON = [
-  { type: 'object', additionalProperties: true },
-  { type: 'array', items: {} },
-  { type: 'string' },
-  { type: 'number' },
-  { type: 'boolean' },
-];
-
 /** Message fields shared by plain sends and transactions (SPEC §3). */
 @OpaqueJson('body')
 export class MessageFieldsDto {
-  /** Any JSON value (null included); only a missing body is refused. */
-  @ApiProperty({ oneOf: ANY_JSON, nullable: true })
+  @ApiAnyJson('Any JSON value (null included); only a missing body is refused.')
   @IsPresent()
   body: unknown;
   @IsOptional() @IsString() @MaxLength(128) key?: string;

@@ -1,4 +1,5 @@
-// The OpenAPI schema of "any JSON value" (a message body), for request and answer classes alike.
+// OpenAPI schemas of open-ended JSON (a message body, a JSON Schema, a header map), for request and
+// answer classes alike.
 import { ApiProperty } from '@nestjs/swagger';
 
 export const ANY_JSON = {
@@ -18,3 +19,7 @@ export const ApiAnyJson = (description: string) => ApiProperty({ description, ..
 /** A property that holds a string → string map (message headers). */
 export const ApiStringMap = (description: string) =>
   ApiProperty({ description, type: 'object', additionalProperties: { type: 'string' } });
+
+/** A property that holds a JSON Schema: an object, or a boolean (`true` accepts everything). */
+export const ApiJsonSchema = (description: string) =>
+  ApiProperty({ description, oneOf: [{ type: 'object', additionalProperties: true }, { type: 'boolean' }] });

@@ -1,14 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiJsonSchema } from '../../common/http/any-json';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { OpaqueJson } from '../../common/validation/opaque-json';
 
 /** `PUT /v1/topics/{topic}/schemas/{version}`: a JSON Schema 2020-12 for message bodies, optionally for one tag. */
 @OpaqueJson('schema')
 export class PutTopicSchemaDto {
-  @ApiProperty({
-    description: 'JSON Schema (draft 2020-12) for the message body',
-    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'boolean' }],
-  })
+  @ApiJsonSchema('JSON Schema (draft 2020-12) for the message body')
   @IsDefined()
   schema: unknown;
   @IsOptional() @IsString() @MaxLength(64) tag?: string;

@@ -1,5 +1,5 @@
 // A topic schema version as the API answers it (SPEC §4).
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiJsonSchema } from '../../common/http/any-json';
 import type { TopicSchemaRow } from './topic-schemas.repository';
 
 export class TopicSchemaView {
@@ -7,10 +7,7 @@ export class TopicSchemaView {
   version: number;
   /** The tag this schema is for; absent: every tag without a schema of its own. */
   tag?: string;
-  @ApiProperty({
-    description: 'JSON Schema (draft 2020-12) for the message body',
-    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'boolean' }],
-  })
+  @ApiJsonSchema('JSON Schema (draft 2020-12) for the message body')
   schema: unknown;
   createdAt: string;
 }

@@ -113,10 +113,14 @@ export class TopicSchemasService {
    * failing message makes it a 422 `schema_violation` listing every failing place.
    */
   async check(messages: CheckedMessage[]): Promise<(number | null)[]> {
+    const topics = [...new Set(messages.map((message) => message.topic))];
+    const currents = new Map(
+      await Promise.all(topics.map(async (topic) => [topic, await this.currentOf(topic)] as const)),
+    );
     const versions: (number | null)[] = [];
     const details: ReturnType<typeof toDetail>[] = [];
     for (const [index, message] of messages.entries()) {
-      const current = await this.currentOf(message.topic);
+      const current = currents.get(message.topic);
       if (!current?.version) {
         versions.push(null);
         continue;
